@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { pgConfigFromUrl } from "./pg-config";
+
+// Postgres types that the schema engine's introspection returns but @prisma/adapter-pg does not map
+// (prisma/prisma#27403): `name` (19) and `"char"` (18). Both read fine as text (25).
+const TEXT_OID = 25;
+const REMAPPED_OIDS = new Set([18, 19]);
+
+type Field = { dataTypeID: number };
+function remapFields(result: unknown): unknown {
+  const fields = (result as { fields?: Field[] } | undefined)?.fields;
+  if (Array.isArray(fields)) {
+    for (const field of fields) if (REMAPPED_OIDS.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
+  }
+  return result;
+}
+
+class IntrospectionSafeClient extends pg.Client {
+  // pg's query() is overloaded: pg.Pool calls it with a callback, direct callers get a promise.
+  query(...args: unknown[]): never {
+    const last = args.at(-1);
+    if (typeof last === "function") {
+      args[args.length - 1] = (err: unknown, result: unknown) => last(err, remapFields(result));
+    }
+    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    if (result && typeof (result as Promise<unknown>).then === "function") {
+      return (result as Promise<unknown>).then(remapFields) as never;
+    }
+    return result as never;
+  }
+}
+
+function pool(config: pg.PoolConfig): pg.Pool {
+  return new pg.Pool({ ...config, max: 1, Client: IntrospectionSafeClient });
+}
+
+/**
+ * The driver adapter that Prisma's JS schema engine (prisma.config.ts) migrates through.
+ * Unlike PrismaPg's own, its shadow database is reached with discrete connection fields (a URL's
+ * database would win over the override) and dropped only after its pool has closed.
+ * SHADOW_DATABASE_URL, when set, names a server on which the shadow database is created instead.
+ */
+export class MigrationAdapterFactory extends PrismaPg {
+  constructor(private readonly url: string) {
+    super(pool(pgConfigFromUrl(url)));
+  }
+
+  override async connectToShadowDb() {
+    const serverUrl = process.env.SHADOW_DATABASE_URL ?? this.url;
+    const base = pgConfigFromUrl(serverUrl);
+    const name = `prisma_shadow_${randomUUID().replaceAll("-", "")}`;
+    const admin = new pg.Client({ ...base, database: base.database ?? "postgres" });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE "${name}"`);
+    } finally {
+      await admin.end();
+    }
+    const shadow = new PrismaPg(pool({ ...base, database: name }), { disposeExternalPool: true });
+    const adapter = await shadow.connect();
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      await dispose();
+      const dropper = new pg.Client({ ...base, database: base.database ?? "postgres" });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS "${name}"`);
+      } finally {
+        await dropper.end();
+      }
+    };
+    return adapter;
+  }
+}

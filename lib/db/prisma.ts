@@ -1,0 +1,29 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client";
+import { env } from "../env";
+import { pgConfigFromUrl } from "./pg-config";
+
+function createClient() {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides one");
+  // The embedded database serves one connection; a pool of more would queue inside PGlite anyway.
+  const max = process.env.MINITWIT_EMBEDDED_DB === "1" ? 1 : env().dbPoolSize;
+  const adapter = new PrismaPg({ ...pgConfigFromUrl(url), max, idleTimeoutMillis: 30_000 });
+  return new PrismaClient({ adapter, omit: { user: { pwHash: true } } });
+}
+
+export type Db = ReturnType<typeof createClient>;
+
+const globalForPrisma = globalThis as unknown as { minitwitPrisma?: Db };
+
+/** The one Prisma client of this process, kept on globalThis so dev reloads reuse it. */
+export function db(): Db {
+  globalForPrisma.minitwitPrisma ??= createClient();
+  return globalForPrisma.minitwitPrisma;
+}
+
+export async function disconnectDb(): Promise<void> {
+  const client = globalForPrisma.minitwitPrisma;
+  globalForPrisma.minitwitPrisma = undefined;
+  await client?.$disconnect();
+}
