@@ -1,3 +1,4 @@
+import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { env } from "../env";
@@ -8,8 +9,10 @@ function createClient() {
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides one");
   // The embedded database serves one connection; a pool of more would queue inside PGlite anyway.
   const max = process.env.MINITWIT_EMBEDDED_DB === "1" ? 1 : env().dbPoolSize;
-  const adapter = new PrismaPg({ ...pgConfigFromUrl(url), max, idleTimeoutMillis: 30_000 });
-  return new PrismaClient({ adapter, omit: { user: { pwHash: true } } });
+  const pool = new pg.Pool({ ...pgConfigFromUrl(url), max, idleTimeoutMillis: 30_000 });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const prisma = new PrismaClient({ adapter, omit: { user: { pwHash: true } } });
+  return Object.assign(prisma, { pool });
 }
 
 export type Db = ReturnType<typeof createClient>;
@@ -20,6 +23,11 @@ const globalForPrisma = globalThis as unknown as { minitwitPrisma?: Db };
 export function db(): Db {
   globalForPrisma.minitwitPrisma ??= createClient();
   return globalForPrisma.minitwitPrisma;
+}
+
+/** The pg pool behind the client, for pool-usage metrics and raw SQL that Prisma cannot express. */
+export function dbPool(): pg.Pool {
+  return db().pool;
 }
 
 export async function disconnectDb(): Promise<void> {
