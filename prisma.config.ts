@@ -5,7 +5,7 @@ import { MigrationAdapterFactory } from "./lib/db/migration-adapter";
 // `prisma generate` reads the datasource URL without connecting; the placeholder keeps it working on a
 // machine with no database configured, and is refused by anything that would connect.
 const PLACEHOLDER_URL = "postgresql://database-url-not-set.invalid/minitwit";
-process.env.DATABASE_URL ??= PLACEHOLDER_URL;
+if (!process.env.DATABASE_URL) process.env.DATABASE_URL = PLACEHOLDER_URL;
 
 // Prisma's native schema engine is a download; the JS engine runs offline through a driver adapter.
 export default defineConfig({
