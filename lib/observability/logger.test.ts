@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { createLogger, logger, REDACTED } from "./logger";
+import { env } from "../env";
+
+function memoryLogger(level = "debug") {
+  const lines: string[] = [];
+  const log = createLogger(level, { write: (line: string) => void lines.push(line) });
+  return { log, lines, records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+const SECRETS = {
+  password: "hunter2-plain-password",
+  password2: "hunter2-repeated",
+  pwd: "sim-pwd-secret",
+  basic: "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh",
+  bearer: "Bearer metrics-token-123",
+  session: "authjs.session-token=eyJhbGciOiJkaXIi-session",
+  setCookie: "authjs.session-token=eyJ-new-session; Path=/; HttpOnly",
+  token: "api-token-abcdef",
+  hash: "$argon2id$v=19$m=19456,t=2,p=1$hash",
+};
+
+describe("logger redaction", () => {
+  it("keeps every secret of a login request out of the output, wherever it is nested", () => {
+    const { log, lines } = memoryLogger();
+    log.info(
+      {
+        req: {
+          method: "POST",
+          url: "/login",
+          headers: {
+            authorization: SECRETS.basic,
+            cookie: SECRETS.session,
+            "user-agent": "test-agent",
+          },
+          body: { username: "alice", password: SECRETS.password, password2: SECRETS.password2 },
+        },
+        res: { statusCode: 303, headers: { "set-cookie": [SECRETS.setCookie] } },
+        headers: { authorization: SECRETS.bearer },
+        input: { username: "alice", pwd: SECRETS.pwd },
+        graphql: { variables: { input: { username: "alice", password: SECRETS.password } } },
+        user: { id: 1, username: "alice", pwHash: SECRETS.hash },
+        token: SECRETS.token,
+      },
+      "login",
+    );
+    log.error({ body: { pwd: SECRETS.pwd }, err: new Error("login failed") }, "login failed");
+
+    const output = lines.join("");
+    for (const secret of Object.values(SECRETS)) expect(output).not.toContain(secret);
+    expect(output).toContain(REDACTED);
+    // Redaction must not swallow what is useful for debugging.
+    expect(output).toContain("alice");
+    expect(output).toContain("test-agent");
+  });
+
+  it("redacts a secret at the top level of the log object", () => {
+    const { log, records } = memoryLogger();
+    log.info({ password: SECRETS.password, authorization: SECRETS.basic, cookie: SECRETS.session }, "x");
+    expect(records()[0]).toMatchObject({ password: REDACTED, authorization: REDACTED, cookie: REDACTED });
+  });
+
+  it("leaves the caller's object untouched", () => {
+    const { log } = memoryLogger();
+    const body = { username: "alice", password: SECRETS.password };
+    log.info({ body }, "x");
+    expect(body.password).toBe(SECRETS.password);
+  });
+});
+
+describe("logger format", () => {
+  it("writes one JSON object per line with a level name, an ISO time and the message", () => {
+    const { log, lines, records } = memoryLogger();
+    log.info({ route: "/public" }, "request");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.endsWith("\n")).toBe(true);
+    const [record] = records();
+    expect(record).toMatchObject({ level: "info", msg: "request", route: "/public", service: "minitwit" });
+    expect(new Date(String(record!.time)).toISOString()).toBe(record!.time);
+  });
+
+  it("serializes errors under err and error with their stack", () => {
+    const { log, records } = memoryLogger();
+    const cause = new TypeError("bad thing");
+    log.error({ err: cause }, "failed");
+    log.error({ error: cause }, "failed again");
+    for (const record of records()) {
+      const serialized = (record.err ?? record.error) as Record<string, unknown>;
+      expect(serialized).toMatchObject({ type: "TypeError", message: "bad thing" });
+      expect(String(serialized.stack)).toContain("logger.test.ts");
+    }
+  });
+
+  it("drops lines below the configured level", () => {
+    const { log, lines } = memoryLogger("warn");
+    log.info("hidden");
+    log.debug("hidden");
+    log.warn("shown");
+    expect(lines).toHaveLength(1);
+  });
+
+  it("gives the process logger the level from the environment", () => {
+    expect(logger.level).toBe(env().logLevel);
+  });
+});
