@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, logger, REDACTED } from "./logger";
+import { childLogger, createLogger, logger, REDACTED, redactSecrets } from "./logger";
 import { env } from "../env";
 
 function memoryLogger(level = "debug") {
@@ -58,6 +58,45 @@ describe("logger redaction", () => {
     const { log, records } = memoryLogger();
     log.info({ password: SECRETS.password, authorization: SECRETS.basic, cookie: SECRETS.session }, "x");
     expect(records()[0]).toMatchObject({ password: REDACTED, authorization: REDACTED, cookie: REDACTED });
+  });
+
+  it("matches keys whatever their case and however deep they are nested", () => {
+    const { log, lines } = memoryLogger();
+    log.info(
+      {
+        headers: { Authorization: SECRETS.bearer, "Set-Cookie": SECRETS.setCookie },
+        a: { b: { c: { d: { e: { f: [{ PASSWORD: SECRETS.password }] } } } } },
+      },
+      "x",
+    );
+    const output = lines.join("");
+    for (const secret of [SECRETS.bearer, SECRETS.setCookie, SECRETS.password]) {
+      expect(output).not.toContain(secret);
+    }
+  });
+
+  it("redacts secrets carried as fields of a logged error", () => {
+    const { log, lines } = memoryLogger();
+    const error = Object.assign(new Error("request failed"), {
+      config: { headers: { authorization: SECRETS.bearer } },
+      password: SECRETS.password,
+    });
+    log.error({ err: error }, "failed");
+    const output = lines.join("");
+    expect(output).not.toContain(SECRETS.bearer);
+    expect(output).not.toContain(SECRETS.password);
+    expect(output).toContain("request failed");
+  });
+
+  it("redacts the bindings of a child logger", () => {
+    const child = childLogger({ component: "auth", token: SECRETS.token });
+    const bindings = child.bindings();
+    expect(bindings).toMatchObject({ component: "auth", token: REDACTED });
+  });
+
+  it("returns the very same object when there is nothing to redact", () => {
+    const line = { route: "/public", nested: { status: 200, list: [1, { a: "b" }] } };
+    expect(redactSecrets(line)).toBe(line);
   });
 
   it("leaves the caller's object untouched", () => {

