@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { childLogger, createLogger, logger, REDACTED, redactSecrets } from "./logger";
 import { env } from "../env";
@@ -140,5 +142,26 @@ describe("logger format", () => {
 
   it("gives the process logger the level from the environment", () => {
     expect(logger.level).toBe(env().logLevel);
+  });
+});
+
+describe("logProcessErrors", () => {
+  it("logs an unhandled rejection and an uncaught exception with their stacks, then exits 1", () => {
+    const fixture = fileURLToPath(new URL("./fixtures/process-errors.ts", import.meta.url));
+    const run = spawnSync(process.execPath, ["--import", "tsx", fixture], {
+      encoding: "utf8",
+      env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "info" },
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    const records = run.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { level: string; err: { type: string; stack: string } });
+    expect(records.map((r) => [r.level, r.err.type])).toEqual([
+      ["error", "RangeError"],
+      ["fatal", "SyntaxError"],
+    ]);
+    for (const record of records) expect(record.err.stack).toContain("process-errors.ts");
   });
 });

@@ -116,3 +116,23 @@ export function childLogger(bindings: Record<string, unknown>): Logger {
   // pino does not pass a child's bindings through formatters.log, so they are cleaned here.
   return logger.child(redactSecrets(bindings));
 }
+
+const processHandlers = globalThis as unknown as { minitwitProcessErrorLogging?: true };
+
+/**
+ * Logs what would otherwise only reach stderr as a bare stack: an uncaught exception (fatal, then
+ * exit 1, as the process state is unknown) and an unhandled promise rejection (error, and the
+ * server keeps serving). Call once at start-up.
+ */
+export function logProcessErrors(): void {
+  if (processHandlers.minitwitProcessErrorLogging) return;
+  processHandlers.minitwitProcessErrorLogging = true;
+  process.on("uncaughtException", (error, origin) => {
+    logger.fatal({ err: error, origin }, "uncaught exception; exiting");
+    logger.flush();
+    process.exit(1);
+  });
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: reason }, "unhandled promise rejection");
+  });
+}
