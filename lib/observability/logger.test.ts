@@ -77,6 +77,21 @@ describe("logger redaction", () => {
     }
   });
 
+  it("redacts keys that end like a secret's name", () => {
+    const { log, records } = memoryLogger();
+    log.info(
+      { newPassword: "a", sessionToken: "b", AUTH_SECRET: "c", tokenCount: 3, username: "alice" },
+      "x",
+    );
+    expect(records()[0]).toMatchObject({
+      newPassword: REDACTED,
+      sessionToken: REDACTED,
+      AUTH_SECRET: REDACTED,
+      tokenCount: 3,
+      username: "alice",
+    });
+  });
+
   it("redacts secrets carried as fields of a logged error", () => {
     const { log, lines } = memoryLogger();
     const error = Object.assign(new Error("request failed"), {

@@ -9,23 +9,21 @@ import { env } from "../env";
  */
 
 /** Keys whose values never reach a log line, at any depth, compared case-insensitively. */
-export const SECRET_KEYS = [
-  "password",
-  "password2",
-  "pwd",
-  "pwhash",
-  "token",
-  "accesstoken",
-  "refreshtoken",
-  "secret",
-  "authorization",
-  "cookie",
-  "set-cookie",
-] as const;
+export const SECRET_KEYS = ["password2", "authorization", "cookie", "set-cookie"] as const;
+/** So are keys ending like these: `newPassword`, `sessionToken`, `authSecret`, `pwHash`. */
+export const SECRET_KEY_SUFFIXES = ["password", "pwd", "pwhash", "token", "secret"] as const;
 
 export const REDACTED = "[REDACTED]";
 
 const SECRETS: ReadonlySet<string> = new Set(SECRET_KEYS);
+
+function isSecretKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  if (SECRETS.has(lower)) return true;
+  for (const suffix of SECRET_KEY_SUFFIXES) if (lower.endsWith(suffix)) return true;
+  return false;
+}
+
 // Our own log objects are a few levels deep; the bound only protects against pathological input.
 const MAX_DEPTH = 12;
 
@@ -59,7 +57,7 @@ function redactFields(object: Record<string, unknown>, depth: number): Record<st
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(object)) {
     const item = object[key];
-    const clean = SECRETS.has(key.toLowerCase())
+    const clean = isSecretKey(key)
       ? item === undefined || item === null
         ? item
         : REDACTED
