@@ -99,6 +99,9 @@ describe("logger redaction", () => {
       password: SECRETS.password,
     });
     log.error({ err: error }, "failed");
+    log.error({ failure: { during: "login", error } }, "failed, nested");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain("request failed");
     const output = lines.join("");
     expect(output).not.toContain(SECRETS.bearer);
     expect(output).not.toContain(SECRETS.password);
@@ -173,7 +176,7 @@ describe("logProcessErrors", () => {
       .split("\n")
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as { level: string; err: { type: string; stack: string } });
-    expect(records.map((r) => [r.level, r.err.type])).toEqual([
+    expect(records.map((r) => [r.level, r.err.type]).sort()).toEqual([
       ["error", "RangeError"],
       ["fatal", "SyntaxError"],
     ]);

@@ -48,8 +48,10 @@ function redact(value: unknown, depth: number): unknown {
     }
     return copy ?? value;
   }
-  // Errors go through the err serializer (redacted there); binary data has no keys worth walking.
-  if (value instanceof Error || ArrayBuffer.isView(value)) return value;
+  // An error anywhere (not only under `err`) is logged with its message and stack, and its own
+  // fields (a failed HTTP call's `config.headers`...) are checked like any other object.
+  if (value instanceof Error) return serializeError(value, depth);
+  if (ArrayBuffer.isView(value)) return value;
   return redactFields(value as Record<string, unknown>, depth);
 }
 
@@ -67,10 +69,14 @@ function redactFields(object: Record<string, unknown>, depth: number): Record<st
   return copy ?? object;
 }
 
-/** pino's error serializer (type, message, stack, own fields), with secrets in those fields redacted. */
-function serializeError(error: Error): Record<string, unknown> {
+/** pino's error serializer (type, message, stack, cause, own fields), with secrets redacted. */
+function serializeError(error: Error, depth = 0): Record<string, unknown> {
   const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
-  return redactFields(serialized, 0);
+  return redactFields(serialized, depth);
+}
+
+function serializeIfError(value: unknown): unknown {
+  return value instanceof Error ? serializeError(value) : value;
 }
 
 export function loggerOptions(level: string): LoggerOptions {
@@ -83,7 +89,8 @@ export function loggerOptions(level: string): LoggerOptions {
       level: (label) => ({ level: label }),
       log: (object) => redactSecrets(object),
     },
-    serializers: { err: serializeError, error: serializeError },
+    // formatters.log has already turned errors into plain objects; these catch what bypasses it.
+    serializers: { err: serializeIfError, error: serializeIfError },
   };
 }
 
