@@ -11,7 +11,9 @@ let pool: pg.Pool;
 beforeAll(() => {
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error("DATABASE_URL must point at the test database");
-  pool = instrumentPool(new pg.Pool({ connectionString, max: 3 }));
+  // The embedded database serves its connections one at a time; a wider pool would only queue.
+  const max = process.env.MINITWIT_EMBEDDED_DB === "1" ? 1 : 3;
+  pool = instrumentPool(new pg.Pool({ connectionString, max }));
 });
 
 afterAll(async () => {

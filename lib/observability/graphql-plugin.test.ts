@@ -68,9 +68,9 @@ async function run(query: string, operation: string, outcome: string) {
 
 function spyLogs() {
   return {
-    error: vi.spyOn(logger, "error").mockImplementation(() => undefined),
-    debug: vi.spyOn(logger, "debug").mockImplementation(() => undefined),
-    enableDebug: vi.spyOn(logger, "isLevelEnabled").mockReturnValue(true),
+    error: vi.spyOn(logger(), "error").mockImplementation(() => undefined),
+    debug: vi.spyOn(logger(), "debug").mockImplementation(() => undefined),
+    enableDebug: vi.spyOn(logger(), "isLevelEnabled").mockReturnValue(true),
   };
 }
 

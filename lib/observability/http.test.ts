@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CLIENT_IP_HEADER, currentRequest, observeRequest, setRequestUser } from "./http";
+import type { Logger } from "pino";
 import { logger } from "./logger";
 import { metrics } from "./metrics";
 
@@ -41,8 +42,8 @@ type Line = Record<string, unknown>;
 function captureLogs(): Line[] {
   const lines: Line[] = [];
   const capture = (level: string) => (obj: unknown) => void lines.push({ ...(obj as Line), level });
-  vi.spyOn(logger, "info").mockImplementation(capture("info") as typeof logger.info);
-  vi.spyOn(logger, "warn").mockImplementation(capture("warn") as typeof logger.warn);
+  vi.spyOn(logger(), "info").mockImplementation(capture("info") as Logger["info"]);
+  vi.spyOn(logger(), "warn").mockImplementation(capture("warn") as Logger["warn"]);
   return lines;
 }
 

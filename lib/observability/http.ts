@@ -78,7 +78,7 @@ export function setRequestUser(userId: string | number): void {
 /** The logger for code handling a request: its lines carry the request id. */
 export function requestLogger() {
   const context = requestStore.getStore();
-  return context ? logger.child({ reqId: context.reqId }) : logger;
+  return context ? logger().child({ reqId: context.reqId }) : logger();
 }
 
 /** Status used when the client closed the connection before the response was complete (nginx's convention). */
@@ -106,8 +106,8 @@ function onResponseClose(this: ObservedResponse): void {
     durationMs: Math.round(seconds * 100_000) / 100,
     userId: context.userId,
   };
-  if (status >= 500 && status !== CLIENT_CLOSED_REQUEST) logger.warn(line, "request");
-  else logger.info(line, "request");
+  if (status >= 500 && status !== CLIENT_CLOSED_REQUEST) logger().warn(line, "request");
+  else logger().info(line, "request");
 }
 
 function pathOf(url: string): string {

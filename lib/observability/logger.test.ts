@@ -159,7 +159,7 @@ describe("logger format", () => {
   });
 
   it("gives the process logger the level from the environment", () => {
-    expect(logger.level).toBe(env().logLevel);
+    expect(logger().level).toBe(env().logLevel);
   });
 });
 

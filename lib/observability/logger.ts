@@ -113,13 +113,16 @@ function createProcessLogger(): Logger {
 
 const store = globalThis as unknown as { minitwitLogger?: Logger };
 
-/** The process logger, shared by the custom server and every Next.js bundle. */
-export const logger: Logger = (store.minitwitLogger ??= createProcessLogger());
+/** The process logger (created on first use), shared by the custom server and every Next.js bundle. */
+export function logger(): Logger {
+  store.minitwitLogger ??= createProcessLogger();
+  return store.minitwitLogger;
+}
 
 /** A logger whose every line carries `bindings` (e.g. `{ component: "simulator" }`). */
 export function childLogger(bindings: Record<string, unknown>): Logger {
   // pino does not pass a child's bindings through formatters.log, so they are cleaned here.
-  return logger.child(redactSecrets(bindings));
+  return logger().child(redactSecrets(bindings));
 }
 
 const processHandlers = globalThis as unknown as { minitwitProcessErrorLogging?: true };
@@ -133,11 +136,11 @@ export function logProcessErrors(): void {
   if (processHandlers.minitwitProcessErrorLogging) return;
   processHandlers.minitwitProcessErrorLogging = true;
   process.on("uncaughtException", (error, origin) => {
-    logger.fatal({ err: error, origin }, "uncaught exception; exiting");
-    logger.flush();
+    logger().fatal({ err: error, origin }, "uncaught exception; exiting");
+    logger().flush();
     process.exit(1);
   });
   process.on("unhandledRejection", (reason) => {
-    logger.error({ err: reason }, "unhandled promise rejection");
+    logger().error({ err: reason }, "unhandled promise rejection");
   });
 }

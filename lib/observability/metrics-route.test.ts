@@ -92,7 +92,7 @@ describe("metrics route", () => {
   });
 
   it("refuses every scrape, and says why, when the network list is invalid", async () => {
-    const logged = vi.spyOn(logger, "error").mockImplementation(() => undefined);
+    const logged = vi.spyOn(logger(), "error").mockImplementation(() => undefined);
     const handler = createMetricsHandler({ allowedNetworks: "10.0.0.0/99" });
     const response = await handler(scrape({ [CLIENT_IP_HEADER]: "10.0.0.1" }));
     expect(response.status).toBe(500);

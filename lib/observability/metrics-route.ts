@@ -44,7 +44,7 @@ export function createMetricsHandler(access: MetricsAccess): (request: Request) 
   return async function GET(request: Request): Promise<Response> {
     if (misconfigured !== undefined) {
       // Fail closed: a typo in the allow-list must not open the endpoint.
-      logger.error({ reason: misconfigured }, "METRICS_ALLOWED_NETWORKS is invalid; refusing scrapes");
+      logger().error({ reason: misconfigured }, "METRICS_ALLOWED_NETWORKS is invalid; refusing scrapes");
       return text(500, "Metrics access is misconfigured\n");
     }
     if (networks !== undefined) {
