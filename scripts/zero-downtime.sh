@@ -106,7 +106,7 @@ start_instance() {
 
 wait_ready() {
   local i="$1" port="${app_ports[$1]}" deadline=$((SECONDS + 120))
-  until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/readyz"; do
+  until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/readyz" 2>/dev/null; do
     if ! kill -0 "${app_pids[i]}" 2>/dev/null; then
       echo "instance $i exited during start-up; its log:" >&2
       tail -30 "$work/app$i.log" >&2
