@@ -1,0 +1,53 @@
+import type { QueryResultRow } from "pg";
+import { dbPool } from "./prisma";
+
+/**
+ * Parameterised SQL as a tagged template, run on the one pg pool that Prisma also uses. The hot paths
+ * (timelines, simulator actions) use it instead of `$queryRaw`: measured on the dev server, a trivial
+ * statement costs about 0.16 ms through the pool and 0.6 ms through Prisma's raw query path, most of
+ * it CPU, and the simulator's budget is about 2 ms of CPU per action.
+ */
+export class Sql {
+  constructor(
+    readonly strings: readonly string[],
+    readonly values: readonly unknown[],
+  ) {}
+
+  /** Renders `$n` placeholders; nested fragments are inlined with their own values. */
+  toQuery(): { text: string; values: unknown[] } {
+    const values: unknown[] = [];
+    const text = this.render(values);
+    return { text, values };
+  }
+
+  private render(values: unknown[]): string {
+    let text = this.strings[0] ?? "";
+    this.values.forEach((value, i) => {
+      if (value instanceof Sql) text += value.render(values);
+      else {
+        values.push(value);
+        text += `$${values.length}`;
+      }
+      text += this.strings[i + 1] ?? "";
+    });
+    return text;
+  }
+}
+
+export function sql(strings: TemplateStringsArray, ...values: unknown[]): Sql {
+  return new Sql(strings, values);
+}
+
+export const emptySql = new Sql([""], []);
+
+export async function query<Row extends QueryResultRow>(statement: Sql): Promise<Row[]> {
+  const result = await dbPool().query<Row>(statement.toQuery());
+  return result.rows;
+}
+
+/** SQLSTATE 23505, also when Prisma wraps it (P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === "23505" || code === "P2002";
+}
