@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { QueryResultRow } from "pg";
 import { dbPool } from "./prisma";
 
@@ -40,8 +41,26 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): Sql {
 
 export const emptySql = new Sql([""], []);
 
+const statementNames = new Map<string, string>();
+
+/**
+ * A server-side prepared statement name for a query text. The timeline statements take PostgreSQL
+ * longer to plan than to run; a named statement is parsed once per connection and its plan reused.
+ * The name is derived from the text, so one name never stands for two texts.
+ */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `mt_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    // The set of texts is small and fixed by the code; the bound only guards against a mistake.
+    if (statementNames.size < 1000) statementNames.set(text, name);
+  }
+  return name;
+}
+
 export async function query<Row extends QueryResultRow>(statement: Sql): Promise<Row[]> {
-  const result = await dbPool().query<Row>(statement.toQuery());
+  const { text, values } = statement.toQuery();
+  const result = await dbPool().query<Row>({ name: statementName(text), text, values });
   return result.rows;
 }
 
