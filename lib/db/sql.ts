@@ -46,7 +46,9 @@ const statementNames = new Map<string, string>();
 /**
  * A server-side prepared statement name for a query text. The timeline statements take PostgreSQL
  * longer to plan than to run; a named statement is parsed once per connection and its plan reused.
- * The name is derived from the text, so one name never stands for two texts.
+ * The name is derived from the text, so one name never stands for two texts. Statements list their
+ * columns (no `SELECT *`): a migration that adds a column must not change a cached statement's
+ * result type under a running instance. Needs a session-level connection (no transaction-mode pooler).
  */
 function statementName(text: string): string {
   let name = statementNames.get(text);

@@ -126,7 +126,7 @@ export async function userTimelineByUsername(
   const rows = await query<Omit<MessageRow, "id"> & { id: number | null }>(sql`
     SELECT ${MESSAGE_COLUMNS}
     FROM users u LEFT JOIN LATERAL (
-      SELECT * FROM messages m
+      SELECT m.id, m.author_id, m.text, m.pub_date, m.flagged FROM messages m
       WHERE m.author_id = u.id AND NOT m.flagged ${before(page.after)}
       ORDER BY m.pub_date DESC, m.id DESC LIMIT ${page.size + 1}
     ) m ON true
@@ -198,7 +198,7 @@ async function exactHomeTimeline(userId: number, page: MessagePageRequest): Prom
     SELECT ${MESSAGE_COLUMNS}
     FROM (SELECT ${userId}::int AS id UNION SELECT followee_id FROM follows WHERE follower_id = ${userId}) a
     CROSS JOIN LATERAL (
-      SELECT * FROM messages m
+      SELECT m.id, m.author_id, m.text, m.pub_date, m.flagged FROM messages m
       WHERE m.author_id = a.id AND NOT m.flagged ${before(page.after)}
       ORDER BY m.pub_date DESC, m.id DESC LIMIT ${page.size + 1}
     ) m
