@@ -60,9 +60,19 @@ function statementName(text: string): string {
   return name;
 }
 
+/**
+ * The embedded database (PGlite) is one backend session behind every socket connection, so a
+ * statement prepared by an earlier connection outlives that connection's client-side cache and
+ * preparing it again fails. It serves development and tests, where unnamed statements are fine.
+ */
+function preparedStatements(): boolean {
+  return process.env.MINITWIT_EMBEDDED_DB !== "1";
+}
+
 export async function query<Row extends QueryResultRow>(statement: Sql): Promise<Row[]> {
   const { text, values } = statement.toQuery();
-  const result = await dbPool().query<Row>({ name: statementName(text), text, values });
+  const config = preparedStatements() ? { name: statementName(text), text, values } : { text, values };
+  const result = await dbPool().query<Row>(config);
   return result.rows;
 }
 
