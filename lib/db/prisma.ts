@@ -35,4 +35,6 @@ export async function disconnectDb(): Promise<void> {
   const client = globalForPrisma.minitwitPrisma;
   globalForPrisma.minitwitPrisma = undefined;
   await client?.$disconnect();
+  // Prisma disposes the pool only if it ever ran a query itself; raw SQL on the pool does not count.
+  if (client && !client.pool.ended) await client.pool.end();
 }
