@@ -16,7 +16,9 @@ function serverBinaries(): string {
     const dir = path.join(base, version, "bin");
     if (existsSync(path.join(dir, "initdb"))) return dir;
   }
-  throw new Error("no PostgreSQL server binaries found: apt-get install postgresql (or set BENCH_DATABASE_URL)");
+  throw new Error(
+    "no PostgreSQL server binaries found: apt-get install postgresql (or set BENCH_DATABASE_URL)",
+  );
 }
 
 export function startThrowawayPostgres(port = 55499): ThrowawayPostgres {
