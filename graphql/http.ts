@@ -1,5 +1,4 @@
-import { ApolloServer } from "@apollo/server";
-import { unwrapResolverError } from "@apollo/server/errors";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { startServerAndCreateNextHandler } from "@as-integrations/next";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { GraphQLFormattedError } from "graphql";
@@ -61,13 +60,27 @@ function graphqlErrorResponse(
   );
 }
 
+/**
+ * The error a resolver threw, beneath graphql-js's wrapping. Not `instanceof GraphQLError`: Apollo,
+ * loaded as a Node package, and bundled code can each hold their own copy of graphql-js.
+ */
+function thrownError(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5; depth++) {
+    const inner = (current as { originalError?: unknown } | null)?.originalError;
+    if (inner === undefined || inner === null) break;
+    current = inner;
+  }
+  return current;
+}
+
 /** Hides what went wrong inside (SQL, stack traces) from clients when masking is on. */
 export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
   mask: boolean,
 ): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const original = thrownError(error);
   if (isDomainError(original)) {
     return {
       message: formatted.message,
@@ -93,6 +106,8 @@ export function formatError(
 export type GraphQLHandlerOptions = {
   rateLimitPerMinute: number;
   maskErrors: boolean;
+  /** More Apollo plugins (metrics and logging), after the protective ones. */
+  plugins?: ApolloServerPlugin<GraphQLContext>[];
   now?: () => number;
 };
 
@@ -112,7 +127,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: LIMITS.maxTokens },
-    plugins: armor.plugins,
+    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), ...(options.plugins ?? [])],
     validationRules: armor.validationRules,
     includeStacktraceInErrorResponses: !options.maskErrors,
     formatError: (formatted, error) => formatError(formatted, error, options.maskErrors),
