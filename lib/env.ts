@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /**
  * Configuration comes only from environment variables, validated once. A bad value stops start-up
  * with a message naming the variable.
@@ -65,6 +67,25 @@ function postgresUrl(src: Source, name: string): string | undefined {
     throw new ConfigError(name, `must be a postgres:// or postgresql:// URL, got ${url.protocol}//`);
   }
   return raw;
+}
+
+/** Variables that may instead be given as a file (Docker secrets): `NAME_FILE=/run/secrets/name`. */
+export const FILE_VARIABLES = ["DATABASE_URL", "AUTH_SECRET", "SIMULATOR_PASSWORD", "METRICS_TOKEN"] as const;
+
+/** Reads `NAME_FILE` into `NAME` for the secret-bearing variables; a set `NAME` wins. */
+export function resolveFileSecrets(
+  src: Source = process.env,
+  read: (file: string) => string = (file) => readFileSync(file, "utf8"),
+): void {
+  for (const name of FILE_VARIABLES) {
+    const file = src[`${name}_FILE`];
+    if (!file || src[name]) continue;
+    try {
+      src[name] = read(file).trim();
+    } catch (error) {
+      throw new ConfigError(`${name}_FILE`, `names a file that cannot be read (${(error as Error).message})`);
+    }
+  }
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;

@@ -1,0 +1,2 @@
+export { readyz as GET } from "@/lib/server/health";
+export const dynamic = "force-dynamic";

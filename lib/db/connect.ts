@@ -1,0 +1,69 @@
+import path from "node:path";
+import { env } from "../env";
+import { acquireLock, readLock, releaseLock, updateLock } from "./data-dir-lock";
+import { startEmbeddedPostgres } from "./embedded";
+
+export type Database = {
+  url: string;
+  /** What to print: the server without credentials, or the embedded database's folder. */
+  description: string;
+  embedded: boolean;
+  close(): Promise<void>;
+};
+
+/** Hides the password of a database URL for logs. */
+export function describeUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return `PostgreSQL at ${parsed.host}${parsed.pathname}`;
+}
+
+/**
+ * The database this process uses: DATABASE_URL when set, else the embedded PostgreSQL in the data
+ * folder. With `shareRunning`, a tool reaches an embedded database that a running server already owns.
+ * Sets DATABASE_URL (and MINITWIT_EMBEDDED_DB) for the rest of the process.
+ */
+export async function openDatabase(options: { shareRunning?: boolean } = {}): Promise<Database> {
+  const config = env();
+  if (config.databaseUrl) {
+    return {
+      url: config.databaseUrl,
+      description: describeUrl(config.databaseUrl),
+      embedded: false,
+      close: async () => undefined,
+    };
+  }
+  const dataDir = path.resolve(config.dataDir);
+  const pgliteDir = path.join(dataDir, "pglite");
+  const owner = options.shareRunning ? readLock(dataDir) : undefined;
+  if (owner && owner.port > 0) {
+    const url = `postgresql://postgres@127.0.0.1:${owner.port}/postgres?sslmode=disable`;
+    process.env.DATABASE_URL = url;
+    process.env.MINITWIT_EMBEDDED_DB = "1";
+    return {
+      url,
+      description: `embedded PostgreSQL (${pgliteDir}, served by process ${owner.pid})`,
+      embedded: true,
+      close: async () => undefined,
+    };
+  }
+  acquireLock(dataDir);
+  try {
+    const embedded = await startEmbeddedPostgres({ dataDir: pgliteDir });
+    updateLock(dataDir, Number(new URL(embedded.url).port));
+    process.env.DATABASE_URL = embedded.url;
+    process.env.MINITWIT_EMBEDDED_DB = "1";
+    return {
+      url: embedded.url,
+      description: `embedded PostgreSQL (${pgliteDir})`,
+      embedded: true,
+      async close() {
+        await embedded.stop();
+        releaseLock(dataDir);
+      },
+    };
+  } catch (error) {
+    releaseLock(dataDir);
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import { db } from "../db/prisma";
+import { phase } from "./lifecycle";
+
+const headers = { "content-type": "application/json", "cache-control": "no-store" };
+const DB_TIMEOUT_MS = 2000;
+
+/** Liveness: the process answers. */
+export function healthz(): Response {
+  return new Response(JSON.stringify({ status: "ok" }), { headers });
+}
+
+/** Readiness: not draining, and the database answers within the timeout. */
+export async function readyz(): Promise<Response> {
+  const current = phase();
+  if (current !== "ready") {
+    return new Response(JSON.stringify({ status: "unavailable", reason: `server is ${current}` }), {
+      status: 503,
+      headers,
+    });
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      db().$queryRaw`SELECT 1`,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS);
+      }),
+    ]);
+    return new Response(JSON.stringify({ status: "ready" }), { headers });
+  } catch (error) {
+    const reason = `database unreachable: ${error instanceof Error ? error.message : String(error)}`;
+    return new Response(JSON.stringify({ status: "unavailable", reason }), { status: 503, headers });
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,89 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import next from "next";
+
+export type HttpServer = {
+  address: AddressInfo;
+  /** Stops accepting, waits for in-flight requests (at most `timeoutMs`), then closes every socket. */
+  close(timeoutMs: number): Promise<{ abandoned: number }>;
+};
+
+export type RequestObserver = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/**
+ * A plain node:http server around Next's request handler: it lets the process own its lifecycle
+ * (drain on SIGTERM, close the database last) and see every request for logs and metrics.
+ */
+export async function startHttpServer(options: {
+  dev: boolean;
+  host: string;
+  port: number;
+  dir?: string;
+  observe?: RequestObserver;
+  onError?: (error: unknown, req: http.IncomingMessage) => void;
+}): Promise<HttpServer> {
+  const app = next({ dev: options.dev, dir: options.dir, hostname: options.host, port: options.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  let inFlight = 0;
+  let closing = false;
+  let idle: (() => void) | undefined;
+  const finished = () => {
+    inFlight -= 1;
+    if (inFlight === 0) idle?.();
+  };
+
+  const server = http.createServer((req, res) => {
+    inFlight += 1;
+    res.once("close", finished);
+    // The socket's address is the only client address this process can vouch for; a client-sent
+    // header of the same name is overwritten.
+    req.headers["x-minitwit-client-ip"] = req.socket.remoteAddress ?? "";
+    if (closing) res.setHeader("connection", "close");
+    options.observe?.(req, res);
+    handle(req, res).catch((error: unknown) => {
+      options.onError?.(error, req);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ status: 500, error_msg: "Internal server error" }));
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  // Longer than common load-balancer idle timeouts, so the balancer closes first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+
+  return {
+    address: server.address() as AddressInfo,
+    async close(timeoutMs) {
+      closing = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Keep-alive sockets become idle as their last response ends; close them as they do.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+      ]);
+      clearTimeout(timer);
+      clearInterval(sweeper);
+      const abandoned = inFlight;
+      server.closeAllConnections();
+      await stopped;
+      return { abandoned };
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Where this process is in its life, shared between the custom server (which drives it) and the
+ * route handlers (which report it). Kept on globalThis because Next.js bundles its own module copies.
+ */
+export type Phase = "starting" | "ready" | "draining" | "stopped";
+
+const state = globalThis as unknown as { minitwitPhase?: Phase };
+
+export function phase(): Phase {
+  return state.minitwitPhase ?? "ready";
+}
+
+export function setPhase(next: Phase): void {
+  state.minitwitPhase = next;
+}

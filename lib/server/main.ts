@@ -1,0 +1,125 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { ConfigError, env, resolveFileSecrets } from "../env";
+import { openDatabase, type Database } from "../db/connect";
+import { applyMigrations } from "../db/migrate";
+import { disconnectDb } from "../db/prisma";
+import { logger } from "../observability/logger";
+import { observeRequest } from "../observability/http";
+import { setPhase } from "./lifecycle";
+import { startHttpServer, type HttpServer } from "./http-server";
+
+function buildExists(dir: string): boolean {
+  return existsSync(path.join(dir, ".next", "BUILD_ID"));
+}
+
+async function runBuild(dir: string): Promise<void> {
+  logger().info("no production build found: running `next build` (first start only)");
+  const bin = path.join(dir, "node_modules", ".bin", "next");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(bin, ["build"], {
+      cwd: dir,
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`)),
+    );
+  });
+}
+
+/** Configuration errors end the process with the message alone; anything else with its stack. */
+export function exitOnStartupError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    logger().fatal({ err: error }, "start-up failed");
+  }
+  process.exit(1);
+}
+
+/** Validates the configuration and opens the database, applying pending migrations if told to. */
+export async function prepareDatabase(options: { migrate: boolean }): Promise<Database> {
+  resolveFileSecrets();
+  const config = env();
+  const database = await openDatabase();
+  try {
+    if (options.migrate) {
+      const { applied, alreadyApplied } = await applyMigrations(database.url, {
+        log: (message) => logger().info(message),
+      });
+      logger().info({ applied: applied.length, alreadyApplied }, "database schema is up to date");
+    }
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  void config;
+  return database;
+}
+
+/** `npm start`: build if needed, open and migrate the database, serve, and shut down gracefully. */
+export async function main(argv: string[]): Promise<void> {
+  const dev = argv.includes("--dev");
+  if (dev) (process.env as Record<string, string>).NODE_ENV = "development";
+  resolveFileSecrets();
+  const config = env();
+  const dir = process.cwd();
+  if (!dev && !buildExists(dir)) await runBuild(dir);
+
+  setPhase("starting");
+  const database = await prepareDatabase({ migrate: config.migrateOnStart });
+  logger().info({ database: database.description }, `using ${database.description}`);
+
+  let server: HttpServer;
+  try {
+    server = await startHttpServer({
+      dev,
+      dir,
+      host: config.host,
+      port: config.port,
+      observe: observeRequest,
+      onError: (error, req) => logger().error({ err: error, url: req.url }, "request failed"),
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  setPhase("ready");
+  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  logger().info(
+    { port: server.address.port, host: config.host },
+    `Minitwit listening on http://${shownHost}:${server.address.port} (${dev ? "development" : "production"})`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger().warn({ signal }, "already shutting down");
+      return;
+    }
+    stopping = true;
+    logger().info({ signal }, "shutting down: draining");
+    setPhase("draining");
+    try {
+      if (config.shutdownDrainSeconds > 0) {
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainSeconds * 1000));
+      }
+      const { abandoned } = await server.close(config.shutdownTimeoutSeconds * 1000);
+      if (abandoned > 0) logger().warn({ abandoned }, "requests still running at the shutdown timeout");
+      await disconnectDb();
+      await database.close();
+      setPhase("stopped");
+      logger().info("stopped");
+      logger().flush?.();
+      process.exit(0);
+    } catch (error) {
+      logger().fatal({ err: error }, "shutdown failed");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
