@@ -1,12 +1,28 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import next from "next";
+import type { NextConfig } from "next";
 
 export type HttpServer = {
   address: AddressInfo;
   /** Stops accepting, waits for in-flight requests (at most `timeoutMs`), then closes every socket. */
   close(timeoutMs: number): Promise<{ abandoned: number }>;
 };
+
+/**
+ * A standalone build (the container image) ships no next.config.js: Next stores the resolved
+ * configuration beside the build, and its own standalone server starts from that, as this one does.
+ */
+function standaloneConfig(dir: string): NextConfig | undefined {
+  if (existsSync(path.join(dir, "next.config.js"))) return undefined;
+  const file = path.join(dir, ".next", "required-server-files.json");
+  if (!existsSync(file)) return undefined;
+  const { config } = JSON.parse(readFileSync(file, "utf8")) as { config: NextConfig };
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
+  return config;
+}
 
 /**
  * Next.js means to answer an undecodable dynamic segment (`/sim/msgs/%FF`) with 400, but its check
@@ -16,10 +32,10 @@ export type HttpServer = {
 function hasDecodablePath(url: string | undefined): boolean {
   if (url === undefined) return true;
   const end = url.indexOf("?");
-  const path = end === -1 ? url : url.slice(0, end);
-  if (!path.includes("%")) return true;
+  const pathname = end === -1 ? url : url.slice(0, end);
+  if (!pathname.includes("%")) return true;
   try {
-    decodeURIComponent(path);
+    decodeURIComponent(pathname);
     return true;
   } catch {
     return false;
@@ -40,7 +56,13 @@ export async function startHttpServer(options: {
   observe?: RequestObserver;
   onError?: (error: unknown, req: http.IncomingMessage) => void;
 }): Promise<HttpServer> {
-  const app = next({ dev: options.dev, dir: options.dir, hostname: options.host, port: options.port });
+  const app = next({
+    dev: options.dev,
+    dir: options.dir,
+    hostname: options.host,
+    port: options.port,
+    conf: options.dev ? undefined : standaloneConfig(options.dir ?? process.cwd()),
+  });
   await app.prepare();
   const handle = app.getRequestHandler();
 
