@@ -133,7 +133,8 @@ for i in 0 1; do wait_ready "$i"; done
 log "instances ready on ports ${app_ports[*]}"
 
 # --- balancer ------------------------------------------------------------------------------------
-# Health checks every 250 ms take a draining instance (503 on /readyz) out within the drain period;
+# Health checks every 250 ms take a draining instance (503 on /readyz) out within the drain period
+# (two failed checks, so one check slowed by a busy machine does not take a healthy instance out);
 # a refused connection (instance down) is retried on the other server, which is safe for any method.
 cat >"$work/haproxy.cfg" <<CFG
 global
@@ -143,6 +144,7 @@ defaults
   timeout connect 1s
   timeout client 30s
   timeout server 30s
+  timeout check 1s
   retries 3
   option redispatch 1
   retry-on conn-failure
@@ -152,7 +154,7 @@ frontend minitwit
 backend app
   balance roundrobin
   option httpchk GET /readyz
-  default-server inter 250ms fastinter 250ms fall 1 rise 2
+  default-server inter 250ms fastinter 250ms downinter 250ms fall 2 rise 2
   server a 127.0.0.1:${app_ports[0]} check
   server b 127.0.0.1:${app_ports[1]} check
 CFG

@@ -42,6 +42,10 @@ function hasDecodablePath(url: string | undefined): boolean {
   }
 }
 
+function isLoopback(address: string | undefined): boolean {
+  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
+}
+
 export type RequestObserver = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /**
@@ -81,7 +85,9 @@ export async function startHttpServer(options: {
     // header of the same name is overwritten.
     req.headers["x-minitwit-client-ip"] = req.socket.remoteAddress ?? "";
     if (closing) res.setHeader("connection", "close");
-    options.observe?.(req, res);
+    // The instance's own warm-up calls (lib/server/warm-up.ts) are not traffic: not logged or counted.
+    const warmUp = req.headers["x-minitwit-warm-up"] === "1" && isLoopback(req.socket.remoteAddress);
+    if (!warmUp) options.observe?.(req, res);
     if (!hasDecodablePath(req.url)) {
       res.statusCode = 400;
       res.setHeader("content-type", "application/json");

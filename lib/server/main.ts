@@ -9,6 +9,7 @@ import { logger, logProcessErrors } from "../observability/logger";
 import { observeRequest } from "../observability/http";
 import { setPhase } from "./lifecycle";
 import { startHttpServer, type HttpServer } from "./http-server";
+import { warmUp } from "./warm-up";
 
 function buildExists(dir: string): boolean {
   return existsSync(path.join(dir, ".next", "BUILD_ID"));
@@ -88,6 +89,7 @@ export async function main(argv: string[]): Promise<void> {
     await database.close();
     throw error;
   }
+  await warmUp(server.address.port);
   setPhase("ready");
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   logger().info(
