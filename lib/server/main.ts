@@ -89,7 +89,7 @@ export async function main(argv: string[]): Promise<void> {
     await database.close();
     throw error;
   }
-  await warmUp(server.address.port);
+  await warmUp(server.address.port, { username: config.simulatorUser, password: config.simulatorPassword });
   setPhase("ready");
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   logger().info(

@@ -2,13 +2,15 @@ import http from "node:http";
 
 /**
  * Next.js loads a route's module on its first request, which then takes far longer than the
- * simulator's 0.3 s budget. A new instance therefore calls each hot route once, on loopback and
- * without credentials or bodies (answers 400/403, nothing is written), before it reports ready.
+ * simulator's 0.3 s budget, and the first executions of the GraphQL path are slow too. A new instance
+ * therefore calls each hot route a few times on loopback before it reports ready: reads with the
+ * simulator's credentials (through GraphQL to the database), writes without a body (answered 400
+ * before anything is written).
  */
 const ROUTES: [method: string, path: string][] = [
   ["GET", "/sim/latest"],
   ["POST", "/sim/register"],
-  ["GET", "/sim/msgs"],
+  ["GET", "/sim/msgs?no=1"],
   ["GET", "/sim/msgs/warm-up"],
   ["POST", "/sim/msgs/warm-up"],
   ["GET", "/sim/fllws/warm-up"],
@@ -16,11 +18,24 @@ const ROUTES: [method: string, path: string][] = [
   ["GET", "/public"],
   ["GET", "/api/graphql?query=%7B__typename%7D"],
 ];
+const ROUNDS = 3;
 
-function request(port: number, method: string, path: string, timeoutMs: number): Promise<void> {
+function request(
+  port: number,
+  method: string,
+  path: string,
+  authorization: string,
+  timeoutMs: number,
+): Promise<void> {
   return new Promise((resolve) => {
     const req = http.request(
-      { host: "127.0.0.1", port, method, path, headers: { "x-minitwit-warm-up": "1", connection: "close" } },
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path,
+        headers: { "x-minitwit-warm-up": "1", connection: "close", authorization },
+      },
       (res) => {
         res.resume();
         res.once("end", resolve);
@@ -33,6 +48,13 @@ function request(port: number, method: string, path: string, timeoutMs: number):
   });
 }
 
-export async function warmUp(port: number, timeoutMs = 15_000): Promise<void> {
-  for (const [method, path] of ROUTES) await request(port, method, path, timeoutMs);
+export async function warmUp(
+  port: number,
+  credentials: { username: string; password: string },
+  timeoutMs = 15_000,
+): Promise<void> {
+  const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [method, path] of ROUTES) await request(port, method, path, authorization, timeoutMs);
+  }
 }
