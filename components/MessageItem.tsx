@@ -1,0 +1,40 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { formatPubDate } from "@/lib/web/format-date";
+import { Avatar } from "./Avatar";
+
+export interface MessageView {
+  id: string;
+  text: string;
+  /** ISO 8601. */
+  pubDate: string;
+  author: { username: string; avatarUrl: string };
+}
+
+export function userPath(username: string): string {
+  return `/${encodeURIComponent(username)}`;
+}
+
+/** One message: avatar, author, text (React escapes it: `<b>` shows as text), UTC date. */
+export function MessageItem({ message, actions }: { message: MessageView; actions?: ReactNode }) {
+  const date = new Date(message.pubDate);
+  return (
+    <li className="message">
+      <Avatar src={message.author.avatarUrl} />
+      <div className="message-body">
+        <p className="message-meta">
+          <strong>
+            <Link href={userPath(message.author.username)} prefetch={false}>
+              {message.author.username}
+            </Link>
+          </strong>{" "}
+          <small>
+            &mdash; <time dateTime={date.toISOString()}>{formatPubDate(date)}</time>
+          </small>
+        </p>
+        <p className="message-text">{message.text}</p>
+        {actions}
+      </div>
+    </li>
+  );
+}
