@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: "Not Found" };
 export default async function NotFound() {
   const viewer = await currentUser();
   return (
-    <PageShell viewer={viewer} flash={{}} title="Not Found">
+    <PageShell viewer={viewer} flash={{}} title="Not Found" currentPath="/public">
       <p>There is no such page or user here.</p>
       <p>
         <Link href="/public">Back to the public timeline</Link>

@@ -13,17 +13,20 @@ export function PageShell({
   viewer,
   flash,
   title,
+  currentPath,
   children,
 }: {
   viewer: SessionUser | null;
   flash: FlashValue;
   title: ReactNode;
+  /** This page's path, for controls that come back to it. */
+  currentPath: string;
   children: ReactNode;
 }) {
   return (
     <div className="page">
       <SiteHeader viewer={viewer} />
-      <Flash flash={flash} />
+      <Flash flash={flash} viewer={viewer} currentPath={currentPath} />
       <main id="main" className="body" tabIndex={-1}>
         <h2>{title}</h2>
         {children}

@@ -15,7 +15,7 @@ export default async function LoginPage() {
   if (viewer) redirect("/");
   const feedback = feedbackFor(flash, "login");
   return (
-    <PageShell viewer={null} flash={flash} title="Sign In">
+    <PageShell viewer={null} flash={flash} title="Sign In" currentPath="/login">
       <EnhancedForm
         action="/login"
         error={feedback?.error}

@@ -15,7 +15,7 @@ export default async function RegisterPage() {
   if (viewer) redirect("/");
   const feedback = feedbackFor(flash, "register");
   return (
-    <PageShell viewer={null} flash={flash} title="Sign Up">
+    <PageShell viewer={null} flash={flash} title="Sign Up" currentPath="/register">
       <EnhancedForm
         action="/register"
         error={feedback?.error}

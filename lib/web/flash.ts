@@ -25,6 +25,8 @@ export interface FormFeedback {
 
 export interface Flash {
   message?: string;
+  /** A message an admin just flagged: the flash offers to undo it, as the message itself is gone. */
+  flagged?: string;
   form?: FormFeedback;
 }
 
@@ -67,6 +69,7 @@ export function decodeFlash(raw: string | null | undefined): Flash | undefined {
   const record = parsed as Record<string, unknown>;
   const flash: Flash = {};
   if (typeof record.message === "string") flash.message = record.message;
+  if (typeof record.flagged === "string") flash.flagged = record.flagged;
   const form = record.form;
   if (typeof form === "object" && form !== null) {
     const f = form as Record<string, unknown>;

@@ -8,7 +8,7 @@ import { encodeFlash, FLASH_COOKIE, flashCookieOptions, type FormName } from "./
  * as the original did), or JSON for the page's own script, which then updates the page in place.
  */
 export type FormOutcome =
-  | { kind: "redirect"; to: string; flash?: string }
+  | { kind: "redirect"; to: string; flash?: string; flaggedMessage?: string }
   | {
       kind: "invalid";
       form: FormName;
@@ -17,7 +17,7 @@ export type FormOutcome =
       values?: Record<string, string>;
       back: string;
     }
-  | { kind: "refused"; status: 400 | 401 | 404 | 413 | 429; message: string; retryAfterSeconds?: number };
+  | { kind: "refused"; status: 400 | 401 | 403 | 404 | 413 | 429; message: string; retryAfterSeconds?: number };
 
 export interface FormRequest {
   request: NextRequest;
@@ -86,7 +86,10 @@ export function render(request: NextRequest, outcome: FormOutcome): Response {
       if (outcome.flash !== undefined) {
         response.cookies.set(
           FLASH_COOKIE,
-          encodeFlash({ message: outcome.flash }),
+          encodeFlash({
+            message: outcome.flash,
+            ...(outcome.flaggedMessage === undefined ? {} : { flagged: outcome.flaggedMessage }),
+          }),
           flashCookieOptions(secure),
         );
       }
