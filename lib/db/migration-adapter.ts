@@ -33,7 +33,8 @@ class IntrospectionSafeClient extends pg.Client {
 }
 
 function pool(config: pg.PoolConfig): pg.Pool {
-  return new pg.Pool({ ...config, max: 1, Client: IntrospectionSafeClient });
+  // allowExitOnIdle: idle pooled connections must not keep the CLI alive after it has finished.
+  return new pg.Pool({ ...config, max: 1, allowExitOnIdle: true, Client: IntrospectionSafeClient });
 }
 
 /**

@@ -2,6 +2,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { env } from "../env";
+import { instrumentPool } from "../observability/db";
 import { pgConfigFromUrl } from "./pg-config";
 
 function createClient() {
@@ -9,7 +10,7 @@ function createClient() {
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides one");
   // The embedded database serves one connection; a pool of more would queue inside PGlite anyway.
   const max = process.env.MINITWIT_EMBEDDED_DB === "1" ? 1 : env().dbPoolSize;
-  const pool = new pg.Pool({ ...pgConfigFromUrl(url), max, idleTimeoutMillis: 30_000 });
+  const pool = instrumentPool(new pg.Pool({ ...pgConfigFromUrl(url), max, idleTimeoutMillis: 30_000 }));
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const prisma = new PrismaClient({ adapter, omit: { user: { pwHash: true } } });
   return Object.assign(prisma, { pool });
@@ -34,4 +35,6 @@ export async function disconnectDb(): Promise<void> {
   const client = globalForPrisma.minitwitPrisma;
   globalForPrisma.minitwitPrisma = undefined;
   await client?.$disconnect();
+  // Prisma disposes the pool only if it ever ran a query itself; raw SQL on the pool does not count.
+  if (client && !client.pool.ended) await client.pool.end();
 }

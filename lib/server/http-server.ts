@@ -1,12 +1,28 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import next from "next";
+import type { NextConfig } from "next";
 
 export type HttpServer = {
   address: AddressInfo;
   /** Stops accepting, waits for in-flight requests (at most `timeoutMs`), then closes every socket. */
   close(timeoutMs: number): Promise<{ abandoned: number }>;
 };
+
+/**
+ * A standalone build (the container image) ships no next.config.js: Next stores the resolved
+ * configuration beside the build, and its own standalone server starts from that, as this one does.
+ */
+function standaloneConfig(dir: string): NextConfig | undefined {
+  if (existsSync(path.join(dir, "next.config.js"))) return undefined;
+  const file = path.join(dir, ".next", "required-server-files.json");
+  if (!existsSync(file)) return undefined;
+  const { config } = JSON.parse(readFileSync(file, "utf8")) as { config: NextConfig };
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
+  return config;
+}
 
 export type RequestObserver = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -22,7 +38,13 @@ export async function startHttpServer(options: {
   observe?: RequestObserver;
   onError?: (error: unknown, req: http.IncomingMessage) => void;
 }): Promise<HttpServer> {
-  const app = next({ dev: options.dev, dir: options.dir, hostname: options.host, port: options.port });
+  const app = next({
+    dev: options.dev,
+    dir: options.dir,
+    hostname: options.host,
+    port: options.port,
+    conf: options.dev ? undefined : standaloneConfig(options.dir ?? process.cwd()),
+  });
   await app.prepare();
   const handle = app.getRequestHandler();
 

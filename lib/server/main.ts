@@ -5,7 +5,7 @@ import { ConfigError, env, resolveFileSecrets } from "../env";
 import { openDatabase, type Database } from "../db/connect";
 import { applyMigrations } from "../db/migrate";
 import { disconnectDb } from "../db/prisma";
-import { logger } from "../observability/logger";
+import { logger, logProcessErrors } from "../observability/logger";
 import { observeRequest } from "../observability/http";
 import { setPhase } from "./lifecycle";
 import { startHttpServer, type HttpServer } from "./http-server";
@@ -64,6 +64,7 @@ export async function prepareDatabase(options: { migrate: boolean }): Promise<Da
 export async function main(argv: string[]): Promise<void> {
   const dev = argv.includes("--dev");
   if (dev) (process.env as Record<string, string>).NODE_ENV = "development";
+  logProcessErrors();
   resolveFileSecrets();
   const config = env();
   const dir = process.cwd();

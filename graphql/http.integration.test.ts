@@ -1,0 +1,233 @@
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { dbPool, disconnectDb } from "@/lib/db/prisma";
+import { createApiToken } from "@/lib/domain/tokens";
+import { createMessage, createUser } from "@/lib/testing/fixtures";
+import {
+  createGraphQLHandler,
+  GET,
+  LIMITS,
+  POST,
+  resolveSessionViewer,
+  setSessionViewerResolver,
+} from "./http";
+import { viewerOf } from "./test-helpers";
+
+const URL_ = "http://localhost/api/graphql";
+const defaultResolver = resolveSessionViewer;
+
+afterEach(() => setSessionViewerResolver(defaultResolver));
+afterAll(disconnectDb);
+
+type Body = {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+};
+
+function post(body: unknown, headers: Record<string, string> = {}): Request {
+  return new Request(URL_, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+async function call(
+  handler: (req: Request) => Promise<Response>,
+  query: string,
+  options: { variables?: Record<string, unknown>; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: Body; response: Response }> {
+  const response = await handler(post({ query, variables: options.variables }, options.headers));
+  return { status: response.status, body: (await response.json()) as Body, response };
+}
+
+describe("/api/graphql", () => {
+  it("serves public reads anonymously, with introspection on", async () => {
+    const author = await createUser();
+    await createMessage(author.id, "over http");
+    const { status, body } = await call(POST, `{ publicTimeline(first: 5) { edges { node { text } } } }`);
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const schema = await call(POST, `{ __schema { queryType { name } } }`);
+    expect(schema.body.data).toEqual({ __schema: { queryType: { name: "Query" } } });
+  });
+
+  it("accepts JSON with a charset, and answers malformed JSON with 400", async () => {
+    const res = await POST(
+      post({ query: "{ viewer { username } }" }, { "content-type": "application/json; charset=utf-8" }),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { viewer: null } });
+    const bad = await POST(post("{not json"));
+    expect(bad.status).toBe(400);
+  });
+
+  it("blocks simple cross-site requests (CSRF prevention)", async () => {
+    const get = await GET(new Request(`${URL_}?query=${encodeURIComponent("{ viewer { username } }")}`));
+    expect(get.status).toBe(400);
+    const form = await POST(
+      new Request(URL_, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: '{"query":"{ viewer { username } }"}',
+      }),
+    );
+    expect(form.status).toBe(400);
+    const preflighted = await GET(
+      new Request(`${URL_}?query=${encodeURIComponent("{ viewer { username } }")}`, {
+        headers: { "apollo-require-preflight": "1" },
+      }),
+    );
+    expect(preflighted.status).toBe(200);
+  });
+
+  it("never exposes email or password hash", async () => {
+    for (const field of ["email", "pwHash"]) {
+      const { status, body } = await call(POST, `{ user(username: "x") { ${field} } }`);
+      expect(status).toBe(400);
+      expect(body.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    }
+  });
+
+  it("turns domain errors into extensions.code and validates first", async () => {
+    const { body } = await call(POST, `{ publicTimeline(first: 101) { edges { cursor } } }`);
+    expect(body.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "first" });
+    const home = await call(POST, `{ homeTimeline { edges { cursor } } }`);
+    expect(home.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const forbidden = await call(POST, `mutation { recordLatest(input: { value: "5" }) { latest } }`);
+    expect(forbidden.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const acting = await call(
+      POST,
+      `mutation { postMessage(input: { text: "x", actingAs: "someone" }) { message { id } } }`,
+    );
+    expect(acting.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("web session → token created, token reads as the user, revoked token → 401", async () => {
+    const user = await createUser();
+    setSessionViewerResolver(async (req) =>
+      req.headers.get("x-test-session") === "yes" ? viewerOf(user) : null,
+    );
+    const session = { "x-test-session": "yes" };
+
+    const created = await call(
+      POST,
+      `mutation { createApiToken(input: { name: "cli" }) { token apiToken { id } } }`,
+      {
+        headers: session,
+      },
+    );
+    const payload = created.body.data?.createApiToken as { token: string; apiToken: { id: string } };
+    expect(payload.token).toMatch(/^mt_/);
+    const bearer = { authorization: `Bearer ${payload.token}` };
+
+    const me = await call(POST, `{ viewer { username } }`, { headers: bearer });
+    expect(me.body.data).toEqual({ viewer: { username: user.username } });
+    const posted = await call(
+      POST,
+      `mutation { postMessage(input: { text: "via token" }) { message { author { username } } } }`,
+      {
+        headers: bearer,
+      },
+    );
+    expect(posted.body.data).toEqual({ postMessage: { message: { author: { username: user.username } } } });
+    const mint = await call(POST, `mutation { createApiToken(input: { name: "again" }) { token } }`, {
+      headers: bearer,
+    });
+    expect(mint.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+
+    const revoked = await call(
+      POST,
+      `mutation ($id: ID!) { revokeApiToken(input: { id: $id }) { apiToken { revokedAt } } }`,
+      {
+        variables: { id: payload.apiToken.id },
+        headers: session,
+      },
+    );
+    expect(revoked.body.errors).toBeUndefined();
+    const after = await call(POST, `{ viewer { username } }`, { headers: bearer });
+    expect(after.status).toBe(401);
+    expect(after.response.headers.get("www-authenticate")).toContain("invalid_token");
+    expect(after.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const garbage = await call(POST, `{ viewer { username } }`, {
+      headers: { authorization: "Bearer nope" },
+    });
+    expect(garbage.status).toBe(401);
+  });
+
+  it("enforces depth, alias, cost and token limits", async () => {
+    let deep = "username";
+    for (let i = 0; i < LIMITS.maxDepth; i++) deep = `followers { edges { node { ${deep} } } }`;
+    const depth = await call(POST, `{ user(username: "x") { ${deep} } }`);
+    expect(depth.status).toBe(400);
+    expect(depth.body.errors?.map((e) => e.message).join("\n")).toMatch(/depth limit of 12 exceeded/i);
+
+    const aliases = Array.from(
+      { length: LIMITS.maxAliases + 1 },
+      (_, i) => `a${i}: viewer { username }`,
+    ).join(" ");
+    const alias = await call(POST, `{ ${aliases} }`);
+    expect(alias.status).toBe(400);
+    expect(alias.body.errors?.map((e) => e.message).join("\n")).toMatch(/aliases limit of 15 exceeded/i);
+
+    // Within the depth limit, but each level fans out to two lists of users.
+    const leaf = "username avatarUrl createdAt followersCount followingCount viewerIsFollowing databaseId id";
+    const lists = (inner: string) =>
+      `followers { edges { node { ${leaf} ${inner} } } } following { edges { node { ${leaf} ${inner} } } }`;
+    const wide = `{ user(username: "x") { ${leaf} ${lists(lists(lists("")))} } }`;
+    const cost = await call(POST, wide);
+    expect(cost.status).toBe(400);
+    expect(cost.body.errors?.map((e) => e.message).join("\n")).toMatch(/cost limit of 5000 exceeded/i);
+
+    const tokens = await call(POST, `{ ${"viewer { username } ".repeat(LIMITS.maxTokens / 3)} }`);
+    expect(tokens.status).toBe(400);
+    expect(tokens.body.errors?.[0]?.message).toMatch(/tokens/);
+  });
+
+  it("masks unexpected errors: no SQL, no stack trace", async () => {
+    const handler = createGraphQLHandler({ rateLimitPerMinute: 1000, maskErrors: true });
+    const spy = vi
+      .spyOn(dbPool(), "query")
+      .mockRejectedValueOnce(new Error('relation "messages" does not exist: SELECT secret'));
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const { status, body } = await call(handler, `{ publicTimeline { edges { cursor } } }`);
+      expect(status).toBe(200);
+      expect(body.errors?.[0]).toEqual({
+        message: "Internal server error",
+        path: ["publicTimeline"],
+        extensions: { code: "INTERNAL_SERVER_ERROR" },
+      });
+      expect(JSON.stringify(body)).not.toMatch(/SELECT|stacktrace|relation/);
+    } finally {
+      spy.mockRestore();
+      quiet.mockRestore();
+    }
+  });
+
+  it("rate limits per client with 429 and Retry-After", async () => {
+    const handler = createGraphQLHandler({ rateLimitPerMinute: 3, maskErrors: false });
+    const from = (ip: string) => ({ headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } });
+    for (let i = 0; i < 3; i++)
+      expect((await call(handler, `{ viewer { username } }`, from("203.0.113.7"))).status).toBe(200);
+    const limited = await call(handler, `{ viewer { username } }`, from("203.0.113.7"));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.response.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(limited.body.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+    expect((await call(handler, `{ viewer { username } }`, from("198.51.100.1"))).status).toBe(200);
+  });
+
+  it("rate limits a token as one client, wherever it calls from", async () => {
+    const handler = createGraphQLHandler({ rateLimitPerMinute: 2, maskErrors: false });
+    const user = await createUser();
+    const { token } = await createApiToken(user.id, "busy");
+    const as = (ip: string) => ({ headers: { authorization: `Bearer ${token}`, "x-forwarded-for": ip } });
+    expect((await call(handler, `{ viewer { username } }`, as("192.0.2.1"))).status).toBe(200);
+    expect((await call(handler, `{ viewer { username } }`, as("192.0.2.2"))).status).toBe(200);
+    expect((await call(handler, `{ viewer { username } }`, as("192.0.2.3"))).status).toBe(429);
+    // The address itself still has its own allowance.
+    expect(
+      (await call(handler, `{ viewer { username } }`, { headers: { "x-forwarded-for": "192.0.2.3" } }))
+        .status,
+    ).toBe(200);
+  });
+});

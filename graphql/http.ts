@@ -1,0 +1,215 @@
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { startServerAndCreateNextHandler } from "@as-integrations/next";
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import type { GraphQLFormattedError } from "graphql";
+import { authenticateApiToken } from "@/lib/domain/tokens";
+import { env } from "@/lib/env";
+import { isDomainError } from "@/lib/errors";
+import { createContext, type GraphQLContext, type Viewer } from "./context";
+import { domainExtensions } from "./errors";
+import { SlidingWindowRateLimiter } from "./rate-limit";
+import { schema } from "./schema";
+
+/**
+ * `/api/graphql`: Apollo Server over the one schema, for third parties (API tokens) and browsers
+ * (the session). The wrapper in front of Apollo does what must happen before GraphQL runs: who is
+ * calling, and whether they are over their rate.
+ */
+
+/** Upper bounds for what one HTTP operation may ask; generous for real clients, fatal for abuse. */
+export const LIMITS = {
+  maxDepth: 12,
+  maxCost: 5000,
+  maxAliases: 15,
+  maxDirectives: 50,
+  maxTokens: 2000,
+} as const;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The web session, as a viewer. The lead wires next-auth here (`setSessionViewerResolver`); until
+ * then HTTP callers without an API token are anonymous.
+ */
+export let resolveSessionViewer: (req: Request) => Promise<Viewer | null> = async () => null;
+
+export function setSessionViewerResolver(resolver: (req: Request) => Promise<Viewer | null>): void {
+  resolveSessionViewer = resolver;
+}
+
+/**
+ * The caller's address: the first X-Forwarded-For hop, as set by the proxy in front of the app.
+ * App Router handlers never see the socket, so a direct caller without the header shares one bucket.
+ */
+export function clientIp(req: Request): string {
+  const forwarded = req.headers.get("x-forwarded-for");
+  const first = forwarded?.split(",")[0]?.trim();
+  if (first) return first;
+  return req.headers.get("x-real-ip")?.trim() || "unknown";
+}
+
+function graphqlErrorResponse(
+  status: number,
+  message: string,
+  code: string,
+  headers: Record<string, string> = {},
+  extensions: Record<string, unknown> = {},
+): Response {
+  return Response.json(
+    { errors: [{ message, extensions: { code, ...extensions } }] },
+    { status, headers: { "cache-control": "no-store", ...headers } },
+  );
+}
+
+/**
+ * The error a resolver threw, beneath graphql-js's wrapping. Not `instanceof GraphQLError`: Apollo,
+ * loaded as a Node package, and bundled code can each hold their own copy of graphql-js.
+ */
+function thrownError(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5; depth++) {
+    const inner = (current as { originalError?: unknown } | null)?.originalError;
+    if (inner === undefined || inner === null) break;
+    current = inner;
+  }
+  return current;
+}
+
+/** Hides what went wrong inside (SQL, stack traces) from clients when masking is on. */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  mask: boolean,
+): GraphQLFormattedError {
+  const original = thrownError(error);
+  if (isDomainError(original)) {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: domainExtensions(original),
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (code === undefined || code === "INTERNAL_SERVER_ERROR") {
+    console.error("GraphQL operation failed unexpectedly", original);
+    if (mask) {
+      return {
+        message: "Internal server error",
+        path: formatted.path,
+        extensions: { code: "INTERNAL_SERVER_ERROR" },
+      };
+    }
+  }
+  return formatted;
+}
+
+export type GraphQLHandlerOptions = {
+  rateLimitPerMinute: number;
+  maskErrors: boolean;
+  /** More Apollo plugins (metrics and logging), after the protective ones. */
+  plugins?: ApolloServerPlugin<GraphQLContext>[];
+  now?: () => number;
+};
+
+export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Request) => Promise<Response> {
+  const armor = new ApolloArmor({
+    maxDepth: { n: LIMITS.maxDepth },
+    costLimit: { maxCost: LIMITS.maxCost },
+    maxAliases: { n: LIMITS.maxAliases },
+    maxDirectives: { n: LIMITS.maxDirectives },
+    // Armor's token limit fails with a 500 through Apollo; graphql-js enforces it while parsing instead.
+    maxTokens: { enabled: false },
+    blockFieldSuggestion: { enabled: options.maskErrors },
+  }).protect();
+  const server = new ApolloServer<GraphQLContext>({
+    schema: schema(),
+    introspection: true,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: LIMITS.maxTokens },
+    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), ...(options.plugins ?? [])],
+    validationRules: armor.validationRules,
+    includeStacktraceInErrorResponses: !options.maskErrors,
+    formatError: (formatted, error) => formatError(formatted, error, options.maskErrors),
+  });
+  const contexts = new WeakMap<Request, GraphQLContext>();
+  const apollo = startServerAndCreateNextHandler<Request, GraphQLContext>(server, {
+    context: async (req) => contexts.get(req) ?? createContext({ viewer: null }),
+  });
+  const limiter = new SlidingWindowRateLimiter(options.rateLimitPerMinute, 60_000, options.now);
+
+  return async function handle(incoming: Request): Promise<Response> {
+    const authorization = incoming.headers.get("authorization");
+    const bearer = authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : null;
+    const identity = bearer ? await authenticateApiToken(bearer) : null;
+
+    const verdict = limiter.hit(identity ? `token:${identity.tokenId}` : `ip:${clientIp(incoming)}`);
+    if (!verdict.allowed) {
+      const seconds = verdict.retryAfterSeconds;
+      return graphqlErrorResponse(
+        429,
+        `Too many requests: retry in ${seconds} seconds`,
+        "RATE_LIMITED",
+        { "retry-after": String(seconds) },
+        { retryAfterSeconds: seconds },
+      );
+    }
+    if (bearer !== null && !identity) {
+      return graphqlErrorResponse(401, "The API token is invalid or revoked", "UNAUTHENTICATED", {
+        "www-authenticate": 'Bearer error="invalid_token"',
+      });
+    }
+    if (Number(incoming.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+      return graphqlErrorResponse(413, "The request body is too large", "BAD_REQUEST");
+    }
+
+    const req = normaliseJsonContentType(incoming);
+    const viewer = identity ? identity.user : await resolveSessionViewer(incoming);
+    contexts.set(
+      req,
+      createContext({
+        viewer,
+        viewerSource: identity ? "token" : "session",
+        requestId: incoming.headers.get("x-request-id") ?? undefined,
+      }),
+    );
+    try {
+      return await apollo(req);
+    } catch (error) {
+      // The integration parses JSON bodies itself and throws on malformed ones.
+      if (error instanceof SyntaxError)
+        return graphqlErrorResponse(400, "The body is not valid JSON", "BAD_REQUEST");
+      throw error;
+    }
+  };
+}
+
+/**
+ * The Next integration only parses a body whose Content-Type is exactly `application/json`; clients
+ * that add `; charset=utf-8` would otherwise get a confusing 400.
+ */
+function normaliseJsonContentType(req: Request): Request {
+  const type = req.headers.get("content-type");
+  if (type === null || type === "application/json" || !/^application\/json\s*;/i.test(type)) return req;
+  const headers = new Headers(req.headers);
+  headers.set("content-type", "application/json");
+  return new Request(req, { headers });
+}
+
+const store = globalThis as unknown as { minitwitGraphQLHandler?: (req: Request) => Promise<Response> };
+
+function handler(): (req: Request) => Promise<Response> {
+  store.minitwitGraphQLHandler ??= createGraphQLHandler({
+    rateLimitPerMinute: env().graphqlRateLimitPerMinute,
+    maskErrors: env().nodeEnv === "production",
+  });
+  return store.minitwitGraphQLHandler;
+}
+
+export function GET(req: Request): Promise<Response> {
+  return handler()(req);
+}
+
+export function POST(req: Request): Promise<Response> {
+  return handler()(req);
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres } from "./embedded";
+import { applyMigrations } from "./migrate";
+import { pgConfigFromUrl, withDatabase } from "./pg-config";
+
+export type TestDatabase = {
+  url: string;
+  embedded: boolean;
+  /** Drops the database (or stops and removes the embedded one). */
+  dispose(): Promise<void>;
+};
+
+/**
+ * A fresh, migrated database for one test run: a new database on TEST_DATABASE_URL's server when
+ * that is set, else a throwaway embedded PostgreSQL in a temporary folder.
+ */
+export async function createTestDatabase(
+  options: { serverUrl?: string; migrate?: boolean; dataDir?: string } = {},
+): Promise<TestDatabase> {
+  const serverUrl = options.serverUrl ?? process.env.TEST_DATABASE_URL;
+  const migrate = options.migrate ?? true;
+  if (serverUrl) {
+    const name = `minitwit_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+    const admin = new pg.Client(pgConfigFromUrl(serverUrl));
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const url = withDatabase(serverUrl, name);
+    if (migrate) await applyMigrations(url);
+    return {
+      url,
+      embedded: false,
+      async dispose() {
+        const dropper = new pg.Client(pgConfigFromUrl(serverUrl));
+        await dropper.connect();
+        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await dropper.end();
+      },
+    };
+  }
+  const dir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "minitwit-test-db-")));
+  const embedded = await startEmbeddedPostgres({ dataDir: dir });
+  if (migrate) await applyMigrations(embedded.url);
+  return {
+    url: embedded.url,
+    embedded: true,
+    async dispose() {
+      await embedded.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

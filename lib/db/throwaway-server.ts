@@ -1,0 +1,58 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * A real PostgreSQL server in a temporary folder, for benchmarks that must not measure PGlite. Uses the
+ * server binaries of the machine (Debian's postgresql package); as root it runs them as `postgres`.
+ */
+export type ThrowawayPostgres = { url: string; stop(): void };
+
+function serverBinaries(): string {
+  const base = "/usr/lib/postgresql";
+  const versions = existsSync(base) ? readdirSync(base).sort().reverse() : [];
+  for (const version of versions) {
+    const dir = path.join(base, version, "bin");
+    if (existsSync(path.join(dir, "initdb"))) return dir;
+  }
+  throw new Error(
+    "no PostgreSQL server binaries found: apt-get install postgresql (or set BENCH_DATABASE_URL)",
+  );
+}
+
+export function startThrowawayPostgres(port = 55499): ThrowawayPostgres {
+  const bin = serverBinaries();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "minitwit-pg-"));
+  const asRoot = process.getuid?.() === 0;
+  const run = (command: string, args: string[]) => {
+    const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
+    const result = spawnSync(file, argv, { encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
+  };
+  if (asRoot) {
+    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
+    chownSync(dir, uid, -1);
+  }
+  run(path.join(bin, "initdb"), ["-D", path.join(dir, "data"), "-U", "postgres", "-A", "trust"]);
+  run(path.join(bin, "pg_ctl"), [
+    "-D",
+    path.join(dir, "data"),
+    "-l",
+    path.join(dir, "log"),
+    "-w",
+    "-o",
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB`,
+    "start",
+  ]);
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      try {
+        run(path.join(bin, "pg_ctl"), ["-D", path.join(dir, "data"), "-m", "fast", "stop"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

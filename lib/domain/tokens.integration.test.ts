@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { disconnectDb } from "../db/prisma";
+import { query, sql } from "../db/sql";
+import { DomainError } from "../errors";
+import { createUser } from "../testing/fixtures";
+import { authenticateApiToken, createApiToken, hashApiToken, listApiTokens, revokeApiToken } from "./tokens";
+
+afterAll(disconnectDb);
+
+describe("API tokens", () => {
+  it("are shown once, stored as SHA-256 only, and authenticate until revoked", async () => {
+    const user = await createUser();
+    const { token, record } = await createApiToken(user.id, "  my script ");
+    expect(token).toMatch(/^mt_[A-Za-z0-9_-]{43}$/);
+    expect(record.name).toBe("my script");
+    const [row] = await query<{ token_hash: string }>(
+      sql`SELECT token_hash FROM api_tokens WHERE id = ${record.id}`,
+    );
+    expect(row?.token_hash).toBe(hashApiToken(token));
+    expect(row?.token_hash).not.toContain(token.slice(3));
+
+    const identity = await authenticateApiToken(token);
+    expect(identity).toEqual({
+      tokenId: record.id,
+      user: { id: user.id, username: user.username, role: "USER" },
+    });
+    expect((await listApiTokens(user.id))[0]?.lastUsedAt).toBeInstanceOf(Date);
+
+    await revokeApiToken(user.id, record.id);
+    expect(await authenticateApiToken(token)).toBeNull();
+    // Revoking twice is harmless and keeps the first revocation time.
+    const again = await revokeApiToken(user.id, record.id);
+    expect(again.revokedAt).toEqual((await listApiTokens(user.id))[0]?.revokedAt);
+  });
+
+  it("refuse malformed or unknown tokens without a match", async () => {
+    expect(await authenticateApiToken("mt_" + "A".repeat(43))).toBeNull();
+    expect(await authenticateApiToken("Bearer nonsense")).toBeNull();
+  });
+
+  it("cannot be revoked by someone else", async () => {
+    const owner = await createUser();
+    const other = await createUser();
+    const { token, record } = await createApiToken(owner.id, "mine");
+    const error = await revokeApiToken(other.id, record.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe("BAD_USER_INPUT");
+    expect(await authenticateApiToken(token)).not.toBeNull();
+  });
+
+  it("need a name", async () => {
+    const user = await createUser();
+    await expect(createApiToken(user.id, "   ")).rejects.toThrow(DomainError);
+  });
+});

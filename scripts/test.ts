@@ -1,0 +1,126 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * `npm test`: every test, in order — static checks, unit, integration (real PostgreSQL), a fresh
+ * production build, black-box system tests against the started server, and Playwright end-to-end.
+ * Stops at the first failing stage; ends with one summary line of all counted tests.
+ */
+
+type Counts = { passed: number; failed: number; skipped: number };
+const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
+
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+    child.once("error", reject);
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+async function vitestCounts(file: string): Promise<Counts> {
+  const report = JSON.parse(await readFile(file, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
+}
+
+async function playwrightCounts(file: string): Promise<Counts> {
+  const report = JSON.parse(await readFile(file, "utf8")) as {
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  };
+  return {
+    passed: report.stats.expected + report.stats.flaky,
+    failed: report.stats.unexpected,
+    skipped: report.stats.skipped,
+  };
+}
+
+async function main() {
+  const reports = await mkdtemp(path.join(os.tmpdir(), "minitwit-test-reports-"));
+  const stages: { name: string; run: () => Promise<number>; counts?: () => Promise<Counts> }[] = [
+    {
+      name: "check (format, lint, types, codegen drift)",
+      run: () => run("npm", ["run", "--silent", "check"]),
+    },
+    ...(["unit", "integration"] as const).map((project) => ({
+      name: `${project} tests`,
+      run: () =>
+        run(bin("vitest"), [
+          "run",
+          "--project",
+          project,
+          "--passWithNoTests",
+          "--reporter=default",
+          "--reporter=json",
+          `--outputFile.json=${path.join(reports, `${project}.json`)}`,
+        ]),
+      counts: () => vitestCounts(path.join(reports, `${project}.json`)),
+    })),
+    { name: "production build", run: () => run(bin("next"), ["build"], { NODE_ENV: "production" }) },
+    {
+      name: "system tests (started server)",
+      run: () =>
+        run(bin("vitest"), [
+          "run",
+          "--project",
+          "system",
+          "--passWithNoTests",
+          "--reporter=default",
+          "--reporter=json",
+          `--outputFile.json=${path.join(reports, "system.json")}`,
+        ]),
+      counts: () => vitestCounts(path.join(reports, "system.json")),
+    },
+    {
+      name: "end-to-end tests (Playwright, Chromium)",
+      run: () =>
+        run(bin("playwright"), ["test", "--reporter=list,json"], {
+          PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, "e2e.json"),
+        }),
+      counts: () => playwrightCounts(path.join(reports, "e2e.json")),
+    },
+  ];
+
+  const database = process.env.TEST_DATABASE_URL ? "PostgreSQL at TEST_DATABASE_URL" : "embedded PostgreSQL";
+  console.log(`\n== npm test on ${database}\n`);
+  let failedStage: string | undefined;
+  for (const stage of stages) {
+    console.log(`\n== ${stage.name}\n`);
+    const code = await stage.run();
+    if (stage.counts) {
+      const counts = await stage.counts().catch(() => undefined);
+      if (counts) {
+        total.passed += counts.passed;
+        total.failed += counts.failed;
+        total.skipped += counts.skipped;
+      }
+    }
+    if (code !== 0) {
+      failedStage = stage.name;
+      break;
+    }
+  }
+  await rm(reports, { recursive: true, force: true });
+  if (failedStage) {
+    console.error(`\n== FAILED: ${failedStage}`);
+    if (total.failed === 0) total.failed = 1;
+  }
+  console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  process.exit(failedStage ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
