@@ -1,9 +1,7 @@
 /** `npm run flag -- [--unflag] <id>...`: message ids as the original's tool took them, or global ids. */
 
 export type FlagCommand =
-  | { kind: "run"; flagged: boolean; ids: number[] }
-  | { kind: "help" }
-  | { kind: "error"; message: string };
+  { kind: "run"; flagged: boolean; ids: number[] } | { kind: "help" } | { kind: "error"; message: string };
 
 export const FLAG_USAGE = `Usage: npm run flag -- [--unflag] <message id>...
 

@@ -17,7 +17,12 @@ export type FormOutcome =
       values?: Record<string, string>;
       back: string;
     }
-  | { kind: "refused"; status: 400 | 401 | 403 | 404 | 413 | 429; message: string; retryAfterSeconds?: number };
+  | {
+      kind: "refused";
+      status: 400 | 401 | 403 | 404 | 413 | 429;
+      message: string;
+      retryAfterSeconds?: number;
+    };
 
 export interface FormRequest {
   request: NextRequest;

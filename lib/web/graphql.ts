@@ -43,7 +43,11 @@ export function outcomeForError(
   }
 }
 
-export const SIGN_IN_FIRST: FormOutcome = { kind: "refused", status: 401, message: "You have to sign in first." };
+export const SIGN_IN_FIRST: FormOutcome = {
+  kind: "refused",
+  status: 401,
+  message: "You have to sign in first.",
+};
 
 /** A same-site path to go back to, never another host (`//evil.example`) or a scheme. */
 export function safeReturnPath(candidate: string | null, fallback: string): string {

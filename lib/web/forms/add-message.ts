@@ -14,7 +14,8 @@ export const POST = formRoute(async ({ fields }) => {
   try {
     await runOperationOrThrow(WebPostMessageDocument, { text }, webContext(viewer));
   } catch (error) {
-    if (isDomainError(error)) return outcomeForError(error, { name: "add_message", values: { text }, back: "/" });
+    if (isDomainError(error))
+      return outcomeForError(error, { name: "add_message", values: { text }, back: "/" });
     throw error;
   }
   return { kind: "redirect", to: "/", flash: "Your message was recorded" };

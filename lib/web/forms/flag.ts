@@ -20,7 +20,12 @@ function flagRoute(flagged: boolean) {
       throw error;
     }
     return flagged
-      ? { kind: "redirect", to: next, flash: "The message was flagged and is hidden from every timeline", flaggedMessage: id }
+      ? {
+          kind: "redirect",
+          to: next,
+          flash: "The message was flagged and is hidden from every timeline",
+          flaggedMessage: id,
+        }
       : { kind: "redirect", to: next, flash: "The message was unflagged and shows again" };
   });
 }

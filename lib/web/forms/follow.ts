@@ -15,7 +15,8 @@ function followRoute(action: "follow" | "unfollow") {
       const viewer = await currentUser();
       if (!viewer) return SIGN_IN_FIRST;
       try {
-        if (action === "follow") await runOperationOrThrow(WebFollowDocument, { username }, webContext(viewer));
+        if (action === "follow")
+          await runOperationOrThrow(WebFollowDocument, { username }, webContext(viewer));
         else await runOperationOrThrow(WebUnfollowDocument, { username }, webContext(viewer));
       } catch (error) {
         if (isDomainError(error)) return outcomeForError(error);

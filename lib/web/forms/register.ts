@@ -19,7 +19,12 @@ export const POST = formRoute(async ({ fields }) => {
     // the mutation applies them again, and only it can tell that a name is taken.
     validateRegistration({ username, email, password }, "web");
     if (password !== password2) {
-      return { kind: "invalid", ...formFields(form), error: "The two passwords do not match", field: "password2" };
+      return {
+        kind: "invalid",
+        ...formFields(form),
+        error: "The two passwords do not match",
+        field: "password2",
+      };
     }
     await runOperationOrThrow(WebRegisterDocument, { username, email, password }, webContext(null));
   } catch (error) {
