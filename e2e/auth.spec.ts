@@ -8,7 +8,12 @@ test.describe("sign up", () => {
     await page.goto("/register");
     await expect(page).toHaveTitle("Sign Up | MiniTwit");
 
-    const submit = async (fields: { username: string; email: string; password: string; password2: string }) => {
+    const submit = async (fields: {
+      username: string;
+      email: string;
+      password: string;
+      password2: string;
+    }) => {
       await page.getByLabel("Username").fill(fields.username);
       await page.getByLabel("E-Mail").fill(fields.email);
       await page.getByLabel("Password", { exact: true }).fill(fields.password);

@@ -1,6 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { flagTool, makeAdmin, messageIdByText } from "./support/database";
-import { messageItems, newSignedInUser, postMessages, registerUser, signIn, uniqueName } from "./support/users";
+import {
+  messageItems,
+  newSignedInUser,
+  postMessages,
+  registerUser,
+  signIn,
+  uniqueName,
+} from "./support/users";
 
 test("an admin flags a message away from every timeline, and can undo it", async ({ page, browser }) => {
   const author = await newSignedInUser(page, "flagged_author");
@@ -19,7 +26,9 @@ test("an admin flags a message away from every timeline, and can undo it", async
   await adminPage.goto("/public");
   const item = messageItems(adminPage).filter({ hasText: text });
   await item.getByRole("button", { name: `flag message by ${author}` }).click();
-  await expect(adminPage.getByText("The message was flagged and is hidden from every timeline")).toBeVisible();
+  await expect(
+    adminPage.getByText("The message was flagged and is hidden from every timeline"),
+  ).toBeVisible();
   await expect(messageItems(adminPage).filter({ hasText: text })).toHaveCount(0);
 
   for (const path of ["/", "/public", `/${author}`]) {

@@ -1,5 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { messageItems, newSignedInUser, postMessages, registerUser, signIn, uniqueName } from "./support/users";
+import {
+  messageItems,
+  newSignedInUser,
+  postMessages,
+  registerUser,
+  signIn,
+  uniqueName,
+} from "./support/users";
 
 test("posting shows the message escaped, with its UTC date, without a full reload", async ({ page }) => {
   const username = await newSignedInUser(page, "poster");
@@ -91,7 +98,9 @@ test("signed out, my timeline is the public one and an unknown user is a 404", a
   expect(response?.status()).toBe(404);
 });
 
-test("30 messages a page, older messages by cursor, no duplicates while new ones arrive", async ({ page }) => {
+test("30 messages a page, older messages by cursor, no duplicates while new ones arrive", async ({
+  page,
+}) => {
   const username = await newSignedInUser(page, "pager");
   const texts = Array.from({ length: 33 }, (_, i) => `message ${String(i).padStart(2, "0")}`);
   await postMessages(page, texts);

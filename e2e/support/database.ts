@@ -38,10 +38,21 @@ export async function messageIdByText(text: string): Promise<number> {
   return row.id;
 }
 
-/** `npm run flag -- <args>` against the e2e server's database. */
+/**
+ * `npm run flag -- <args>` against the e2e server's database, configured as an operator would: the
+ * server's DATABASE_URL, or its data folder (the tool then shares the running embedded database).
+ */
 export async function flagTool(args: string[]): Promise<{ stdout: string; stderr: string }> {
   const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
+  const state = process.env.E2E_DATABASE_URL
+    ? { databaseUrl: process.env.E2E_DATABASE_URL }
+    : readServerState(process.env.E2E_PORT ?? "3107");
   return run(tsx, ["scripts/flag.ts", ...args], {
-    env: { ...process.env, DATABASE_URL: e2eDatabaseUrl(), NODE_ENV: "production" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: state.databaseUrl ?? "",
+      MINITWIT_DATA_DIR: state.dataDir ?? "",
+    },
   });
 }
