@@ -4,7 +4,10 @@
  * Process-local (like the login throttle): with several instances, each refuses the tokens signed
  * out through it, and the short session lifetime bounds the rest.
  */
-const revoked = new Map<string, number>();
+// On globalThis: Next.js bundles each route separately, and the route that signs out is not the one
+// that later checks the token.
+const store = globalThis as unknown as { minitwitRevokedTokens?: Map<string, number> };
+const revoked = (store.minitwitRevokedTokens ??= new Map<string, number>());
 const MAX_ENTRIES = 100_000;
 
 export function revokeToken(jti: string, expiresAtMs: number): void {
