@@ -7,6 +7,14 @@ import { AVATAR_SIZE } from "@/lib/avatar";
  */
 export function Avatar({ src }: { src: string }) {
   return (
-    <img className="avatar" src={src} alt="" width={AVATAR_SIZE} height={AVATAR_SIZE} decoding="async" />
+    <img
+      className="avatar"
+      src={src}
+      alt=""
+      width={AVATAR_SIZE}
+      height={AVATAR_SIZE}
+      decoding="async"
+      loading="lazy"
+    />
   );
 }
