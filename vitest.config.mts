@@ -1,7 +1,12 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-const alias = { "@": path.resolve(import.meta.dirname) };
+// Array form: the `graphql` entry makes every importer share one copy of graphql-js (its ESM and CJS
+// builds otherwise load side by side, and a schema from one is "from another realm" to the other).
+const alias = [
+  { find: /^@\//, replacement: `${path.resolve(import.meta.dirname)}/` },
+  { find: /^graphql$/, replacement: "graphql/index.js" },
+];
 const ignored = ["node_modules/**", ".next/**", ".data/**", "dist/**", "e2e/**/*.spec.ts"];
 
 export default defineConfig({

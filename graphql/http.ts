@@ -1,3 +1,5 @@
+import { clientAddress } from "../lib/server/client-address";
+import { graphqlObservabilityPlugin } from "../lib/observability/graphql-plugin";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { startServerAndCreateNextHandler } from "@as-integrations/next";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
@@ -36,15 +38,9 @@ export function setSessionViewerResolver(resolver: (req: Request) => Promise<Vie
   resolveSessionViewer = resolver;
 }
 
-/**
- * The caller's address: the first X-Forwarded-For hop, as set by the proxy in front of the app.
- * App Router handlers never see the socket, so a direct caller without the header shares one bucket.
- */
+/** The caller's address for rate limiting (see `clientAddress`). */
 export function clientIp(req: Request): string {
-  const forwarded = req.headers.get("x-forwarded-for");
-  const first = forwarded?.split(",")[0]?.trim();
-  if (first) return first;
-  return req.headers.get("x-real-ip")?.trim() || "unknown";
+  return clientAddress(req.headers);
 }
 
 function graphqlErrorResponse(
@@ -91,7 +87,6 @@ export function formatError(
   }
   const code = formatted.extensions?.code;
   if (code === undefined || code === "INTERNAL_SERVER_ERROR") {
-    console.error("GraphQL operation failed unexpectedly", original);
     if (mask) {
       return {
         message: "Internal server error",
@@ -202,6 +197,7 @@ function handler(): (req: Request) => Promise<Response> {
   store.minitwitGraphQLHandler ??= createGraphQLHandler({
     rateLimitPerMinute: env().graphqlRateLimitPerMinute,
     maskErrors: env().nodeEnv === "production",
+    plugins: [graphqlObservabilityPlugin<GraphQLContext>()],
   });
   return store.minitwitGraphQLHandler;
 }

@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { env } from "../env";
 import { instrumentPool } from "../observability/db";
+import { logger } from "../observability/logger";
 import { pgConfigFromUrl } from "./pg-config";
 
 function createClient() {
@@ -11,6 +12,9 @@ function createClient() {
   // The embedded database serves one connection; a pool of more would queue inside PGlite anyway.
   const max = process.env.MINITWIT_EMBEDDED_DB === "1" ? 1 : env().dbPoolSize;
   const pool = instrumentPool(new pg.Pool({ ...pgConfigFromUrl(url), max, idleTimeoutMillis: 30_000 }));
+  // An idle connection that the server drops (restart, failover) must not crash the process: the pool
+  // replaces it on next use.
+  pool.on("error", (error) => logger().warn({ err: error }, "idle database connection lost"));
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const prisma = new PrismaClient({ adapter, omit: { user: { pwHash: true } } });
   return Object.assign(prisma, { pool });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { disconnectDb } from "../db/prisma";
+import { dbPool, disconnectDb } from "../db/prisma";
 import { getLatest, recordLatest } from "./simulator";
 
 afterAll(disconnectDb);
@@ -11,5 +11,22 @@ describe("latest", () => {
     expect(await getLatest()).toBe(big);
     await recordLatest(42n);
     expect(await getLatest()).toBe(42n);
+  });
+
+  it("skips the flush for its own commit only, never for the pooled connection", async () => {
+    await recordLatest(7n);
+    const pool = dbPool();
+    // Every connection the pool holds, the one that ran the upsert included (none is busy now).
+    const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+    try {
+      for (const client of clients) {
+        const { rows } = await client.query<{ synchronous_commit: string }>("SHOW synchronous_commit");
+        expect(rows[0]?.synchronous_commit).toBe("on");
+      }
+    } finally {
+      for (const client of clients) client.release();
+    }
+    expect(clients.length).toBeGreaterThan(0);
+    expect(await getLatest()).toBe(7n);
   });
 });

@@ -24,6 +24,24 @@ function standaloneConfig(dir: string): NextConfig | undefined {
   return config;
 }
 
+/**
+ * Next.js means to answer an undecodable dynamic segment (`/sim/msgs/%FF`) with 400, but its check
+ * misses the error class its route runtime throws and the request ends in a plain-text 500. A path
+ * without `%` is always decodable, so the common case costs one `includes`.
+ */
+function hasDecodablePath(url: string | undefined): boolean {
+  if (url === undefined) return true;
+  const end = url.indexOf("?");
+  const pathname = end === -1 ? url : url.slice(0, end);
+  if (!pathname.includes("%")) return true;
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export type RequestObserver = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /**
@@ -64,6 +82,12 @@ export async function startHttpServer(options: {
     req.headers["x-minitwit-client-ip"] = req.socket.remoteAddress ?? "";
     if (closing) res.setHeader("connection", "close");
     options.observe?.(req, res);
+    if (!hasDecodablePath(req.url)) {
+      res.statusCode = 400;
+      res.setHeader("content-type", "application/json");
+      res.end('{"status": 400, "error_msg": "The URL path is not valid percent-encoded UTF-8"}');
+      return;
+    }
     handle(req, res).catch((error: unknown) => {
       options.onError?.(error, req);
       if (!res.headersSent) {

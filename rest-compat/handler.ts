@@ -1,0 +1,59 @@
+import { createContext, type GraphQLContext } from "@/graphql/context";
+import { runOperationOrThrow } from "@/graphql/execute";
+import { SimRecordLatestDocument } from "@/graphql/generated/operations";
+import { isDomainError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
+
+import { isSimulator } from "./auth";
+import { domainErrorResponse } from "./errors";
+import type { RouteHandler } from "./methods";
+import { parseLatest } from "./params";
+import { errorResponse, forbidden } from "./responses";
+
+function clientWentAway(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "ECONNRESET";
+}
+
+export interface SimRequest {
+  request: Request;
+  query: URLSearchParams;
+  /** The simulator's identity in the schema: may act as any user and page beyond the public cap. */
+  context: GraphQLContext;
+}
+
+/**
+ * The one wrapper of every protocol route, doing what the reference does in its order: record
+ * `latest` (before anything can fail, so a 403, 400 or 404 still records it), check the simulator's
+ * credentials, then run the route and show any domain failure through the one error table.
+ */
+export function simRoute<Params>(
+  options: {
+    /** Whether the route needs the simulator's credentials (all but register and latest). */
+    auth: boolean;
+    /** Whether the route reads `latest` (all but `GET /latest` itself). */
+    recordsLatest?: boolean;
+  },
+  handle: (sim: SimRequest, params: Params) => Promise<Response>,
+): RouteHandler<Params> {
+  return async (request, { params }) => {
+    try {
+      const query = new URL(request.url).searchParams;
+      const context = createContext({ viewer: null, isSimulator: true });
+      const latest = options.recordsLatest === false ? undefined : parseLatest(query.get("latest"));
+      if (latest !== undefined) {
+        await runOperationOrThrow(SimRecordLatestDocument, { value: latest.toString() }, context);
+      }
+      if (options.auth && !isSimulator(request.headers.get("authorization"))) return forbidden();
+      return await handle({ request, query, context }, await params);
+    } catch (error) {
+      if (isDomainError(error)) return domainErrorResponse(error);
+      if (clientWentAway(error)) {
+        // The simulator gives up after 0.3 s and closes the socket mid-body: its error, not ours.
+        logger().info({ url: request.url }, "simulator closed the connection before the request was read");
+        return errorResponse(400, "The request was aborted");
+      }
+      logger().error({ err: error, url: request.url }, "simulator request failed");
+      return errorResponse(500, "Internal server error");
+    }
+  };
+}

@@ -1,0 +1,62 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "../lib/db/throwaway-server";
+
+/**
+ * `npm run bench`: every benchmark, each printing its own figures. They run against a real
+ * PostgreSQL server: BENCH_DATABASE_URL when set, else a throwaway one started here (the embedded
+ * database is for development and would measure PGlite, not the app).
+ *   npm run bench                      all of them
+ *   npm run bench -- graphql sim       some of them (graphql, sim, observability, lighthouse)
+ */
+const BENCHES: { name: string; script: string; needsDatabase: boolean; env?: Record<string, string> }[] = [
+  { name: "graphql", script: "scripts/bench/graphql.ts", needsDatabase: true },
+  { name: "sim", script: "scripts/bench/sim.ts", needsDatabase: true },
+  {
+    name: "observability",
+    script: "scripts/bench/observability.ts",
+    needsDatabase: false,
+    env: { LOG_LEVEL: "silent" },
+  },
+  { name: "lighthouse", script: "scripts/lighthouse.ts", needsDatabase: false },
+];
+
+function run(script: string, env: Record<string, string>): Promise<number> {
+  const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, [script], { stdio: "inherit", env: { ...process.env, ...env } });
+    child.once("error", reject);
+    child.once("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function main() {
+  const wanted = process.argv.slice(2);
+  const selected = BENCHES.filter(
+    (b) => (wanted.length === 0 || wanted.includes(b.name)) && existsSync(b.script),
+  );
+  let server: ThrowawayPostgres | undefined;
+  let databaseUrl = process.env.BENCH_DATABASE_URL;
+  if (!databaseUrl && selected.some((b) => b.needsDatabase)) {
+    server = startThrowawayPostgres();
+    databaseUrl = server.url;
+    console.log(`benchmarks on a throwaway PostgreSQL server at ${databaseUrl}`);
+  }
+  let failed = 0;
+  try {
+    for (const bench of selected) {
+      console.log(`\n==== bench: ${bench.name}\n`);
+      const env = {
+        ...bench.env,
+        ...(bench.needsDatabase && databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      };
+      if ((await run(bench.script, env)) !== 0) failed += 1;
+    }
+  } finally {
+    server?.stop();
+  }
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+void main();

@@ -1,0 +1,212 @@
+/**
+ * `npm run bench:sim`: the simulator protocol under the course's load. Starts the production server
+ * on a fresh database of the PostgreSQL server in DATABASE_URL (created here, dropped at the end),
+ * replays the sample scenario once sequentially and once as 8 concurrent simulators, and prints
+ * errors, throughput, latency percentiles and the server's CPU time per action, read from the
+ * kernel's accounting of the server process (/proc/<pid>/stat), not from a clock.
+ *
+ *   DATABASE_URL=postgresql://postgres@127.0.0.1:55432/postgres npm run bench:sim -- \
+ *     [--scenario FILE] [--limit N] [--concurrency K (default 8; 0 skips the concurrent run)]
+ *
+ * Without the sample file a generated scenario of the same size is used. Exit status 1 on errors.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+import pg from "pg";
+
+import { pgConfigFromUrl, withDatabase } from "@/lib/db/pg-config";
+import { generateScenario } from "@/lib/simulator/generate";
+import { formatErrorLine, formatSummary, type RunStats } from "@/lib/simulator/report";
+import { runScenario } from "@/lib/simulator/runner";
+import { readScenarioFile, type Action } from "@/lib/simulator/scenario";
+
+/** Where the course's sample sits beside the repository; `--scenario` points elsewhere. */
+const SAMPLE = path.resolve(process.cwd(), "..", "shared", "data", "minitwit_scenario.csv");
+const SAMPLE_SIZE = 25_922;
+/** Kernel clock ticks per second (`getconf CLK_TCK`), 100 on every Linux this runs on. */
+const TICKS_PER_SECOND = 100;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** utime + stime of a process and its live descendants, in ms. */
+function cpuMs(rootPid: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name may hold spaces and parentheses; the fields after its last ")" do not.
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let ticks = 0;
+  const pending = [rootPid];
+  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+    ticks += stats.get(pid)?.ticks ?? 0;
+    for (const [child, stat] of stats) if (stat.ppid === pid) pending.push(child);
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+async function startServer(
+  databaseUrl: string,
+): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const port = await freePort();
+  // node itself (not the tsx wrapper, which would run the server as a grandchild) so the pid we
+  // measure is the server's.
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10 * 60_000; // the first start may run `next build`
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`the server exited with ${child.exitCode} before it was ready`);
+    try {
+      if ((await fetch(`${url}/readyz`)).status === 200) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error("the server did not become ready in time");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function admin<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(pgConfigFromUrl(serverUrl));
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function loadScenario(file: string | undefined): Promise<{ actions: Action[]; source: string }> {
+  const chosen = file ?? (existsSync(SAMPLE) ? SAMPLE : undefined);
+  if (chosen !== undefined) return { actions: await readScenarioFile(chosen), source: chosen };
+  const actions = [...generateScenario({ actions: SAMPLE_SIZE, users: 200, seed: 1 })];
+  return { actions, source: `generated (${SAMPLE_SIZE} actions, 200 users, seed 1)` };
+}
+
+interface Measured {
+  label: string;
+  stats: RunStats;
+  cpuMsPerAction: number;
+}
+
+function print({ label, stats, cpuMsPerAction }: Measured): void {
+  console.log(`\n== ${label}`);
+  console.log(formatSummary(stats));
+  console.log(`server CPU: ${cpuMsPerAction.toFixed(3)} ms per action`);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: "string" },
+      limit: { type: "string" },
+      concurrency: { type: "string", default: "8" },
+    },
+  });
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    console.error(
+      "Set DATABASE_URL to a PostgreSQL server; the benchmark creates and drops its own database there.",
+    );
+    return 2;
+  }
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  const concurrency = Number(values.concurrency);
+  const { actions, source } = await loadScenario(values.scenario);
+  console.log(`scenario: ${source}${limit === undefined ? "" : `, first ${limit} actions`}`);
+
+  const name = `minitwit_bench_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  await admin(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
+  const results: Measured[] = [];
+  try {
+    const server = await startServer(withDatabase(serverUrl, name));
+    const pid = server.child.pid as number;
+    try {
+      const run = async (label: string, copies: number, suffix: string) => {
+        const before = cpuMs(pid);
+        const stats = await runScenario({
+          baseUrl: `${server.url}/sim`,
+          actions,
+          limit,
+          concurrency: copies,
+          usernameSuffix: suffix,
+          onError: (error) => console.log(formatErrorLine(error)),
+        });
+        const measured = { label, stats, cpuMsPerAction: (cpuMs(pid) - before) / stats.actions };
+        print(measured);
+        results.push(measured);
+      };
+      // A few requests first, so one-off costs (lazy route compilation, pool connections) are not
+      // charged to the first run.
+      await runScenario({ baseUrl: `${server.url}/sim`, actions, limit: 50, usernameSuffix: " warmup" });
+      await run("sequential (1 simulator)", 1, "");
+      if (concurrency > 0) await run(`${concurrency} concurrent simulators`, concurrency, "");
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  }
+
+  console.log("\n== summary");
+  for (const { label, stats, cpuMsPerAction } of results) {
+    const { p50, p95, p99, max } = stats.latency;
+    console.log(
+      `${label}: errors ${stats.errors}, ${stats.requestsPerSecond.toFixed(0)} req/s, ` +
+        `p50/p95/p99/max ${[p50, p95, p99, max].map((v) => v.toFixed(1)).join("/")} ms, ` +
+        `server CPU ${cpuMsPerAction.toFixed(3)} ms/action`,
+    );
+  }
+  return results.some((r) => r.stats.errors > 0) ? 1 : 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
