@@ -42,14 +42,25 @@ test("an admin flags a message away from every timeline, and can undo it", async
   await adminContext.close();
 });
 
-test("operators flag and unflag by id with `npm run flag`", async ({ page }) => {
+const SIMULATOR = { Authorization: "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh" };
+
+test("operators flag and unflag by id with `npm run flag`", async ({ page, request }) => {
+  const simulatorTexts = async (path: string) => {
+    const response = await request.get(path, { headers: SIMULATOR });
+    expect(response.status()).toBe(200);
+    return ((await response.json()) as { content: string }[]).map((m) => m.content);
+  };
   const author = await newSignedInUser(page, "cli_author");
   const text = `spam ${uniqueName("t")}`;
   await postMessages(page, [text]);
   const id = await messageIdByText(text);
 
+  expect(await simulatorTexts(`/sim/msgs/${author}`)).toContain(text);
+
   const flagged = await flagTool([String(id)]);
   expect(flagged.stdout).toContain(`message ${id} flagged`);
+  expect(await simulatorTexts(`/sim/msgs/${author}`)).not.toContain(text);
+  expect(await simulatorTexts("/sim/msgs?no=1000")).not.toContain(text);
   for (const path of ["/", "/public", `/${author}`]) {
     await page.goto(path);
     await expect(messageItems(page).filter({ hasText: text })).toHaveCount(0);
