@@ -22,5 +22,10 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // See the component: next/image's inline style breaks the CSP and tiny SVGs gain nothing from it.
+    files: ["components/Avatar.tsx"],
+    rules: { "@next/next/no-img-element": "off" },
+  },
 ];
 export default config;

@@ -11,6 +11,10 @@ const nextConfig = {
     "@electric-sql/pglite",
     "@electric-sql/pglite-socket",
     "prom-client",
+    // One graphql-js for every route bundle: the schema is built once per process and graphql-js
+    // refuses a schema or document made by another copy of itself.
+    "graphql",
+    "@graphql-tools/schema",
   ],
 };
 

@@ -112,6 +112,8 @@ export function parseEnv(src: Source = process.env) {
     metricsToken: optional(src, "METRICS_TOKEN"),
     metricsAllowedNetworks: optional(src, "METRICS_ALLOWED_NETWORKS"),
     authSecret: optional(src, "AUTH_SECRET"),
+    /** Avatars from gravatar.com instead of the app's own identicons (a third-party request per avatar). */
+    gravatar: bool(src, "GRAVATAR", false),
     graphqlRateLimitPerMinute: int(src, "GRAPHQL_RATE_LIMIT_PER_MINUTE", 600, 1, 1_000_000),
   };
 }

@@ -26,8 +26,17 @@ export class DomainError extends Error {
   }
 }
 
+const CODES: ReadonlySet<string> = new Set(DOMAIN_ERROR_CODES);
+
+/**
+ * Checks the shape, not only the class: Next.js bundles each route separately, so an error thrown by
+ * a resolver cached on globalThis may come from another bundle's copy of this module.
+ */
 export function isDomainError(error: unknown): error is DomainError {
-  return error instanceof DomainError;
+  if (error instanceof DomainError) return true;
+  if (!(error instanceof Error) || error.name !== "DomainError") return false;
+  const code: unknown = (error as Error & { code?: unknown }).code;
+  return typeof code === "string" && CODES.has(code);
 }
 
 export function assertUnreachable(value: never): never {

@@ -1,4 +1,30 @@
-export const dynamic = "force-dynamic";
-export default function PublicTimeline() {
-  return <h2>Public Timeline</h2>;
+import type { Metadata } from "next";
+import { PageShell } from "@/components/PageShell";
+import { TimelineSection } from "@/components/TimelineSection";
+import { currentUser } from "@/lib/auth/auth";
+import { readFlash } from "@/lib/web/read-flash";
+import { afterParam, pathWithCursor } from "@/lib/web/timeline-page";
+
+export const metadata: Metadata = { title: "Public Timeline" };
+
+/** Everyone's messages, newest first. */
+export default async function PublicTimelinePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const after = afterParam(await searchParams);
+  const [viewer, flash] = await Promise.all([currentUser(), readFlash()]);
+  const currentPath = pathWithCursor("/public", after);
+  return (
+    <PageShell viewer={viewer} flash={flash} title="Public Timeline" currentPath={currentPath}>
+      <TimelineSection
+        source={{ kind: "public" }}
+        viewer={viewer}
+        after={after}
+        basePath="/public"
+        currentPath={currentPath}
+      />
+    </PageShell>
+  );
 }

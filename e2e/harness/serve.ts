@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from "../../lib/db/test-database";
+import { writeServerState } from "../support/state";
 import { startTestServer, tempDir } from "./server";
 
 /**
@@ -16,6 +17,8 @@ async function serve() {
     dataDir: data?.dir,
     port: Number(port),
   });
+  // Tests reach the same database as an operator would (`npm run flag`, granting the admin role).
+  writeServerState(port, { databaseUrl: database?.url, dataDir: data?.dir });
   console.log(`e2e server ready at ${server.url}`);
   const stop = async () => {
     await server.stop();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -46,6 +47,8 @@ export async function startTestServer(options: {
     PORT: String(port),
     HOST: "127.0.0.1",
     NODE_ENV: "production",
+    // Production requires a session key; a test server gets a throwaway one.
+    AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64url"),
     LOG_LEVEL: process.env.TEST_SERVER_LOG_LEVEL ?? "info",
     DATABASE_URL: options.databaseUrl ?? "",
     MINITWIT_DATA_DIR: options.dataDir ?? "",

@@ -268,7 +268,10 @@ export type Role =
 
 export type User = Node & {
   __typename?: 'User';
-  /** A Gravatar identicon derived from the email, which itself is never exposed. */
+  /**
+   * An identicon derived from the email (which itself is never exposed): a path on this site, or a
+   * Gravatar URL where the site is configured to use Gravatar.
+   */
   avatarUrl: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
   /** The numeric id the original MiniTwit used. */

@@ -1,7 +1,8 @@
 import { followers, following } from "@/lib/domain/follows";
 import { userTimeline } from "@/lib/domain/messages";
 import { decodeIdCursor, decodeMessageCursor } from "@/lib/domain/pagination";
-import { gravatarUrl, type UserRecord } from "@/lib/domain/users";
+import type { UserRecord } from "@/lib/domain/users";
+import { avatarUrl } from "@/lib/avatar";
 import { DomainError } from "@/lib/errors";
 import { requestedPageSize } from "../access";
 import type { GraphQLContext } from "../context";
@@ -27,7 +28,7 @@ export const User: UserResolvers = {
     if (!Number.isInteger(size) || size < 1 || size > 2048) {
       throw new DomainError("BAD_USER_INPUT", "size must be between 1 and 2048", "size");
     }
-    return gravatarUrl((await full(user, context)).email, size);
+    return avatarUrl((await full(user, context)).email, size);
   },
   createdAt: async (user, _args, context) => (await full(user, context)).createdAt,
   messages: (user, { first, after }, context) =>

@@ -39,6 +39,8 @@ export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
   "static",
   "settings",
   "admin",
+  "avatar",
+  "icon.svg",
   ".",
   "..",
 ]);

@@ -1,0 +1,1 @@
+export { follow as GET, follow as POST } from "@/lib/web/forms/follow";

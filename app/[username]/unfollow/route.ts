@@ -1,0 +1,1 @@
+export { unfollow as GET, unfollow as POST } from "@/lib/web/forms/follow";

@@ -1,0 +1,1 @@
+export { flag as POST } from "@/lib/web/forms/flag";

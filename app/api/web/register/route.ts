@@ -1,0 +1,1 @@
+export { POST } from "@/lib/web/forms/register";

@@ -1,0 +1,1 @@
+export { unflag as POST } from "@/lib/web/forms/flag";

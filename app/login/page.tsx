@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { EnhancedForm } from "@/components/forms/EnhancedForm";
+import { SubmitButton } from "@/components/forms/SubmitButton";
+import { TextField } from "@/components/forms/TextField";
+import { PageShell } from "@/components/PageShell";
+import { currentUser } from "@/lib/auth/auth";
+import { feedbackFor, readFlash } from "@/lib/web/read-flash";
+
+export const metadata: Metadata = { title: "Sign In" };
+
+/** The form; its post is handled by `lib/web/forms/login.ts` (see `proxy.ts`). */
+export default async function LoginPage() {
+  const [viewer, flash] = await Promise.all([currentUser(), readFlash()]);
+  if (viewer) redirect("/");
+  const feedback = feedbackFor(flash, "login");
+  return (
+    <PageShell viewer={null} flash={flash} title="Sign In" currentPath="/login">
+      <EnhancedForm
+        action="/login"
+        error={feedback?.error}
+        field={feedback?.field}
+        className="auth-form"
+        aria-label="Sign in"
+      >
+        <TextField
+          label="Username"
+          name="username"
+          defaultValue={feedback?.values.username}
+          autoComplete="username"
+        />
+        <TextField label="Password" name="password" type="password" autoComplete="current-password" />
+        <div className="actions">
+          <SubmitButton>Sign In</SubmitButton>
+        </div>
+      </EnhancedForm>
+    </PageShell>
+  );
+}

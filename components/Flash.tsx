@@ -1,0 +1,29 @@
+import type { SessionUser } from "@/lib/auth/auth";
+import type { Flash as FlashValue } from "@/lib/web/flash";
+import { FlagButton } from "./FlagButton";
+
+/** The original's flashes: shown once, on the page after the action. */
+export function Flash({
+  flash,
+  viewer,
+  currentPath,
+}: {
+  flash: FlashValue;
+  viewer: SessionUser | null;
+  currentPath: string;
+}) {
+  return (
+    <div role="status" className="flash-region">
+      {flash.message && (
+        <ul className="flashes">
+          <li>
+            {flash.message}
+            {flash.flagged && viewer?.role === "ADMIN" && (
+              <FlagButton messageId={flash.flagged} returnTo={currentPath} unflag label="the message again" />
+            )}
+          </li>
+        </ul>
+      )}
+    </div>
+  );
+}

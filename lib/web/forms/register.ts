@@ -1,0 +1,39 @@
+import { WebRegisterDocument } from "@/graphql/generated/operations";
+import { runOperationOrThrow } from "@/graphql/execute";
+import { validateRegistration } from "@/lib/domain/users";
+import { currentUser } from "../../auth/auth";
+import { isDomainError } from "../../errors";
+import { formRoute } from "../form-route";
+import { outcomeForError, webContext } from "../graphql";
+
+/** `POST /register` with `username`, `email`, `password`, `password2`, checked in the original's order. */
+export const POST = formRoute(async ({ fields }) => {
+  if (await currentUser()) return { kind: "redirect", to: "/" };
+  const username = fields.get("username") ?? "";
+  const email = fields.get("email") ?? "";
+  const password = fields.get("password") ?? "";
+  const password2 = fields.get("password2") ?? "";
+  const form = { name: "register" as const, values: { username, email }, back: "/register" };
+  try {
+    // The username, email and password rules come before the repeat check, as in the original;
+    // the mutation applies them again, and only it can tell that a name is taken.
+    validateRegistration({ username, email, password }, "web");
+    if (password !== password2) {
+      return {
+        kind: "invalid",
+        ...formFields(form),
+        error: "The two passwords do not match",
+        field: "password2",
+      };
+    }
+    await runOperationOrThrow(WebRegisterDocument, { username, email, password }, webContext(null));
+  } catch (error) {
+    if (isDomainError(error)) return outcomeForError(error, form);
+    throw error;
+  }
+  return { kind: "redirect", to: "/login", flash: "You were successfully registered and can login now" };
+});
+
+function formFields(form: { name: "register"; values: Record<string, string>; back: string }) {
+  return { form: form.name, values: form.values, back: form.back };
+}

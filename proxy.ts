@@ -1,0 +1,79 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, createNonce, STATIC_SECURITY_HEADERS } from "./lib/security/headers";
+import { env } from "./lib/env";
+import { GRAVATAR_ORIGIN } from "./lib/avatar";
+import { FLASH_COOKIE, FLASH_HEADER, toHeaderValue } from "./lib/web/flash";
+
+/**
+ * Runs before every page of the web UI (never for the simulator API, GraphQL, metrics, health checks,
+ * static files or avatars: see `config.matcher`).
+ *
+ * - The original's forms post to the page's own URL (`/login`, `/register`, `/add_message`); a page
+ *   and a route handler cannot share a path in the App Router, so those posts are rewritten to their
+ *   handlers under `/api/web/`, body and all.
+ * - A per-request nonce for the Content-Security-Policy, which Next.js puts on its own scripts.
+ * - The flash cookie is taken off the request: its value goes to the render in a header and the
+ *   cookie is deleted in the response, so a flash shows once.
+ */
+const FORM_POSTS: ReadonlyMap<string, string> = new Map([
+  ["/login", "/api/web/login"],
+  ["/register", "/api/web/register"],
+  ["/add_message", "/api/web/add_message"],
+]);
+
+const ACTION_PATH = /^\/(?:logout|api\/|[^/]+\/(?:follow|unfollow)\/?$)/;
+
+export function proxy(request: NextRequest): NextResponse {
+  const { pathname } = request.nextUrl;
+  const formHandler = FORM_POSTS.get(pathname);
+  if (formHandler && request.method === "POST") {
+    return NextResponse.rewrite(new URL(formHandler, request.url));
+  }
+
+  const https = (request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol).startsWith("https");
+  const nonce = createNonce();
+  const csp = contentSecurityPolicy({
+    nonce,
+    dev: process.env.NODE_ENV === "development",
+    https,
+    imageOrigins: env().gravatar ? [GRAVATAR_ORIGIN] : [],
+  });
+
+  const requestHeaders = new Headers(request.headers);
+  // Only this proxy may say what the flash is.
+  requestHeaders.delete(FLASH_HEADER);
+  requestHeaders.set("Content-Security-Policy", csp);
+  // Only a page shows the flash; an action's own request (`/logout`, a follow link) must leave it.
+  const flash =
+    request.method === "GET" && !ACTION_PATH.test(pathname)
+      ? request.cookies.get(FLASH_COOKIE)?.value
+      : undefined;
+  if (flash) requestHeaders.set(FLASH_HEADER, toHeaderValue(flash));
+
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", csp);
+  for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
+  if (flash)
+    response.cookies.set(FLASH_COOKIE, "", {
+      path: "/",
+      maxAge: 0,
+      httpOnly: true,
+      sameSite: "lax",
+      secure: https,
+    });
+  return response;
+}
+
+export const config = {
+  matcher: [
+    {
+      source:
+        "/((?!sim(?:/|$)|api/graphql|api/auth|metrics|healthz|readyz|avatar/|_next/static|_next/image|favicon\\.ico|icon\\.svg|robots\\.txt).*)",
+      // Prefetches would otherwise swallow the flash before the real navigation shows it.
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
