@@ -71,10 +71,22 @@ describe("/metrics after real requests", () => {
       { i: { username: `metricsgql${suffix}`, email: "g@x.dk", password: "long enough password" } },
     );
     expect(registered.errors).toBeUndefined();
+    const web = await fetch(`${base()}/register`, {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams({
+        username: `metricsweb${suffix}`,
+        email: "w@x.dk",
+        password: "long enough password",
+        password2: "long enough password",
+      }),
+    });
+    expect(web.status).toBe(303);
+    expect(web.headers.get("location")).toMatch(/\/login$/);
 
     const after = (await scrape()).samples;
     const moved = (name: string) => total(after, name) - total(before, name);
-    expect(moved("minitwit_registrations_total")).toBe(3);
+    expect(moved("minitwit_registrations_total")).toBe(4);
     expect(moved("minitwit_messages_total")).toBe(1);
     expect(moved("minitwit_follows_total")).toBe(1);
     expect(moved("minitwit_unfollows_total")).toBe(1);

@@ -6,9 +6,10 @@ import { ConfigError, env } from "../env";
 let cached: string | undefined;
 
 /**
- * The key that signs and encrypts session cookies. Production must be given one (`AUTH_SECRET`): a
- * generated key would differ between instances and change on every deploy, signing everyone out.
- * A development or test instance keeps a random key in its data folder, stable across restarts.
+ * The key that signs and encrypts session cookies. A production deployment on a PostgreSQL server
+ * must be given one (`AUTH_SECRET`): a generated key would differ between its instances and change on
+ * every deploy, signing everyone out. An instance on the embedded database (always the only one on
+ * its data folder) or in development keeps a random key in its data folder, stable across restarts.
  */
 export function authSecret(): string {
   if (cached) return cached;
@@ -16,8 +17,11 @@ export function authSecret(): string {
   if (config.authSecret) {
     if (config.authSecret.length < 32) throw new ConfigError("AUTH_SECRET", "must be at least 32 characters");
     cached = config.authSecret;
-  } else if (config.nodeEnv === "production") {
-    throw new ConfigError("AUTH_SECRET", "is required in production (e.g. `openssl rand -base64 32`)");
+  } else if (config.nodeEnv === "production" && process.env.MINITWIT_EMBEDDED_DB !== "1") {
+    throw new ConfigError(
+      "AUTH_SECRET",
+      "is required in production with DATABASE_URL (e.g. `openssl rand -base64 32`)",
+    );
   } else {
     cached = localSecret(config.dataDir);
   }

@@ -98,13 +98,3 @@ export function loginThrottle(): LoginThrottle {
   globalForThrottle.minitwitLoginThrottle ??= new LoginThrottle();
   return globalForThrottle.minitwitLoginThrottle;
 }
-
-/**
- * The client's address as the nearest proxy saw it: the last `X-Forwarded-For` entry is the one
- * our own proxy appended, whereas earlier entries are whatever the client claimed.
- */
-export function clientAddress(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").at(-1)?.trim();
-  return last || headers.get("x-real-ip")?.trim() || "unknown";
-}

@@ -7,6 +7,7 @@ import { applyMigrations } from "../db/migrate";
 import { disconnectDb } from "../db/prisma";
 import { logger, logProcessErrors } from "../observability/logger";
 import { observeRequest } from "../observability/http";
+import { authSecret } from "../auth/secret";
 import { setPhase } from "./lifecycle";
 import { startHttpServer, type HttpServer } from "./http-server";
 import { warmUp } from "./warm-up";
@@ -73,6 +74,12 @@ export async function main(argv: string[]): Promise<void> {
 
   setPhase("starting");
   const database = await prepareDatabase({ migrate: config.migrateOnStart });
+  try {
+    authSecret(); // a missing production secret stops start-up here, not at the first sign-in
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   logger().info({ database: database.description }, `using ${database.description}`);
 
   let server: HttpServer;

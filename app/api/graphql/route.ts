@@ -1,1 +1,1 @@
-export { GET, POST } from "@/graphql/http";
+export { GET, POST } from "@/lib/auth/graphql-session";

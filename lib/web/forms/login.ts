@@ -1,4 +1,5 @@
-import { clientAddress, loginThrottle } from "../../security/login-throttle";
+import { loginThrottle } from "../../security/login-throttle";
+import { clientAddress } from "../../server/client-address";
 import { InvalidCredentials, signIn } from "../../auth/auth";
 import { assertUnreachable } from "../../errors";
 import { formRoute } from "../form-route";
