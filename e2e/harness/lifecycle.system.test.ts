@@ -95,7 +95,7 @@ describe("server lifecycle", () => {
   });
 
   it("refuses a bad configuration with a message naming the variable", async () => {
-    const child = spawn(path.join("node_modules", ".bin", "tsx"), ["scripts/start.ts"], {
+    const child = spawn(path.join("node_modules", ".bin", "tsx"), ["lib/cli/start.ts"], {
       env: { ...process.env, PORT: "eighty" },
       stdio: ["ignore", "pipe", "pipe"],
     });

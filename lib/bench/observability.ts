@@ -3,15 +3,15 @@
  * requests so nothing else is counted. The simulator's budget is about 2 ms of server CPU per
  * request in total; this should stay a small fraction of it.
  *
- *   npx tsx scripts/bench/observability.ts > /dev/null          # log lines written (to /dev/null)
- *   LOG_LEVEL=silent npx tsx scripts/bench/observability.ts     # instrumentation without logging
+ *   npx tsx lib/bench/observability.ts > /dev/null          # log lines written (to /dev/null)
+ *   LOG_LEVEL=silent npx tsx lib/bench/observability.ts     # instrumentation without logging
  *
  * Results go to stderr so stdout can carry (and discard) the log lines.
  */
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { observeRequest } from "../../lib/observability/http";
-import { metrics } from "../../lib/observability/metrics";
+import { observeRequest } from "../observability/http";
+import { metrics } from "../observability/metrics";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 100_000);
 

@@ -2,7 +2,7 @@
 # Prints the next release version, from the conventional commits since the last vX.Y.Z tag:
 # a breaking change (`feat!:`, `BREAKING CHANGE:`) bumps major, a `feat` minor, anything else patch.
 # Without a tag, the history is measured from 0.0.0.
-#   scripts/next-version.sh            -> 1.5.0
+#   docker/release/next-version.sh            -> 1.5.0
 set -euo pipefail
 
 last_tag="$(git describe --tags --abbrev=0 --match 'v[0-9]*.[0-9]*.[0-9]*' 2>/dev/null || true)"

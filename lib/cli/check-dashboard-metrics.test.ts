@@ -10,7 +10,7 @@ import {
   promqlOfDashboard,
   promqlOfRuleFile,
   withGrafanaVariablesResolved,
-} from "./dashboard-metrics";
+} from "../observability/dashboard-metrics";
 
 const names = (expr: string) => [...metricNamesInExpr(expr)].sort();
 
@@ -149,7 +149,7 @@ const CONTRACT_EXPOSITION = [
 
 describe("the committed dashboards and alert rules", () => {
   it("query only metrics of the app's contract", () => {
-    const root = path.resolve(__dirname, "..");
+    const root = path.resolve(__dirname, "../..");
     const dir = path.join(root, "docker/grafana/dashboards");
     const queries = [
       ...readdirSync(dir)

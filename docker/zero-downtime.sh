@@ -5,7 +5,7 @@
 # (SIGTERM, wait for exit, start, wait for /readyz). A probe also requests /healthz through the
 # balancer all along. Prints the error counts; exits non-zero when anything failed.
 #
-#   scripts/zero-downtime.sh
+#   docker/zero-downtime.sh
 #
 # Environment (defaults): ACTIONS (6000) scenario size, CONCURRENCY (4) simulator connections,
 # DRAIN_SECONDS (2) SHUTDOWN_DRAIN_SECONDS of the instances, PG_BIN (/usr/lib/postgresql/15/bin),
@@ -100,7 +100,7 @@ start_instance() {
   local i="$1" port="${app_ports[$1]}"
   PORT="$port" HOST=127.0.0.1 DATABASE_URL="$database_url" MIGRATE_ON_START=false \
     SHUTDOWN_DRAIN_SECONDS="$drain" SHUTDOWN_TIMEOUT_SECONDS=20 LOG_LEVEL=warn NODE_ENV=production \
-    node_modules/.bin/tsx scripts/start.ts >>"$work/app$i.log" 2>&1 &
+    node_modules/.bin/tsx lib/cli/start.ts >>"$work/app$i.log" 2>&1 &
   app_pids[i]=$!
 }
 

@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { freePort, startTestServer, tempDir } from "../e2e/harness/server";
+import { freePort, startTestServer, tempDir } from "../../e2e/harness/server";
 
 const run = promisify(execFile);
 

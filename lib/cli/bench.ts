@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { startThrowawayPostgres, type ThrowawayPostgres } from "../lib/db/throwaway-server";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "../db/throwaway-server";
 
 /**
  * `npm run bench`: every benchmark, each printing its own figures. They run against a real
@@ -11,15 +11,15 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from "../lib/db/throwa
  *   npm run bench -- graphql sim       some of them (graphql, sim, observability, lighthouse)
  */
 const BENCHES: { name: string; script: string; needsDatabase: boolean; env?: Record<string, string> }[] = [
-  { name: "graphql", script: "scripts/bench/graphql.ts", needsDatabase: true },
-  { name: "sim", script: "scripts/bench/sim.ts", needsDatabase: true },
+  { name: "graphql", script: "lib/bench/graphql.ts", needsDatabase: true },
+  { name: "sim", script: "lib/bench/sim.ts", needsDatabase: true },
   {
     name: "observability",
-    script: "scripts/bench/observability.ts",
+    script: "lib/bench/observability.ts",
     needsDatabase: false,
     env: { LOG_LEVEL: "silent" },
   },
-  { name: "lighthouse", script: "scripts/lighthouse.ts", needsDatabase: false },
+  { name: "lighthouse", script: "lib/cli/lighthouse.ts", needsDatabase: false },
 ];
 
 function run(script: string, env: Record<string, string>): Promise<number> {

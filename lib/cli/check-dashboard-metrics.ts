@@ -1,11 +1,11 @@
 /**
  * Fails when a Grafana dashboard or a Prometheus alert queries a metric the app does not expose.
  *
- *   npx tsx scripts/check-dashboard-metrics.ts metrics.txt            # metrics.txt: curl …/metrics
- *   npx tsx scripts/check-dashboard-metrics.ts --promql-rules out.yml # dashboards' PromQL for promtool
+ *   npx tsx lib/cli/check-dashboard-metrics.ts metrics.txt            # metrics.txt: curl …/metrics
+ *   npx tsx lib/cli/check-dashboard-metrics.ts --promql-rules out.yml # dashboards' PromQL for promtool
  *
  * The second form writes every dashboard query as a recording rule, so `promtool check rules out.yml`
- * checks their syntax (scripts/validate-config.sh does).
+ * checks their syntax (docker/validate-config.sh does).
  */
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -17,9 +17,9 @@ import {
   promqlOfDashboard,
   promqlOfRuleFile,
   withGrafanaVariablesResolved,
-} from "./dashboard-metrics";
+} from "../observability/dashboard-metrics";
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../..");
 const dashboardsDir = path.join(root, "docker/grafana/dashboards");
 const ruleFiles = [path.join(root, "docker/prometheus/alerts.yml")];
 

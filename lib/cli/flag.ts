@@ -1,9 +1,9 @@
-import { fromGlobalId } from "../graphql/global-id";
-import { openDatabase } from "../lib/db/connect";
-import { disconnectDb } from "../lib/db/prisma";
-import { setFlagged } from "../lib/domain/messages";
-import { resolveFileSecrets } from "../lib/env";
-import { FLAG_USAGE, parseFlagArgs } from "../lib/moderation/flag-args";
+import { fromGlobalId } from "../../graphql/global-id";
+import { openDatabase } from "../db/connect";
+import { disconnectDb } from "../db/prisma";
+import { setFlagged } from "../domain/messages";
+import { resolveFileSecrets } from "../env";
+import { FLAG_USAGE, parseFlagArgs } from "../moderation/flag-args";
 
 /**
  * The operators' moderation tool, like the original's `flag_tool`: flags (hides) or unflags messages

@@ -71,7 +71,7 @@ async function startServer(
   const port = await freePort();
   // node itself (not the tsx wrapper, which would run the server as a grandchild) so the pid we
   // measure is the server's.
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "lib/cli/start.ts"], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

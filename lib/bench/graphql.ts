@@ -2,7 +2,7 @@
  * Latency of the three timelines through the in-process GraphQL path, on a small and a large
  * database: the large figures must stay within 2x of the small ones (indexes, not scans).
  *
- *   DATABASE_URL=postgresql://postgres@127.0.0.1:55432/postgres npx tsx scripts/bench/graphql.ts
+ *   DATABASE_URL=postgresql://postgres@127.0.0.1:55432/postgres npx tsx lib/bench/graphql.ts
  *
  * DATABASE_URL names the server (and a database to connect to for administration). The bench creates
  * and drops its own databases, bench_10k and bench_1m, and refuses to touch one it did not create.
@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { pgConfigFromUrl, withDatabase } from "../../lib/db/pg-config";
+import { pgConfigFromUrl, withDatabase } from "../db/pg-config";
 
 const USERS = 10_000;
 const FOLLOWED = 100;
@@ -122,7 +122,7 @@ function percentile(sorted: number[], p: number): number {
 async function measure(url: string, runs: number, samples: Map<string, number[]>): Promise<void> {
   process.env.DATABASE_URL = url;
   // Imported late so the one client of the process connects to the database under test.
-  const { disconnectDb } = await import("../../lib/db/prisma");
+  const { disconnectDb } = await import("../db/prisma");
   const { createContext } = await import("../../graphql/context");
   const { runOperationOrThrow } = await import("../../graphql/execute");
   const { parse } = await import("graphql");

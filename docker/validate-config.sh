@@ -4,8 +4,8 @@
 #   (JSON, PromQL syntax, metric names against the app's contract), YAML files, Terraform formatting,
 #   GitHub workflows (actionlint) and every shell script (shellcheck).
 #
-#   scripts/validate-config.sh                  # from anywhere inside the repository
-#   METRICS_FILE=metrics.txt scripts/validate-config.sh   # also check dashboards against a live /metrics
+#   docker/validate-config.sh                  # from anywhere inside the repository
+#   METRICS_FILE=metrics.txt docker/validate-config.sh   # also check dashboards against a live /metrics
 #
 # It installs nothing (CI installs the tools first); a missing tool fails the run, naming it. Every
 # check runs even after a failure, and the summary lists what failed.
@@ -126,7 +126,7 @@ check_dashboards_json() {
 step "dashboards are valid JSON" check_dashboards_json
 
 check_dashboards_promql() {
-  node_modules/.bin/tsx scripts/check-dashboard-metrics.ts --promql-rules "$work/dashboard-queries.yml" &&
+  node_modules/.bin/tsx lib/cli/check-dashboard-metrics.ts --promql-rules "$work/dashboard-queries.yml" &&
     promtool check rules "$work/dashboard-queries.yml"
 }
 step "dashboard queries are valid PromQL (promtool)" check_dashboards_promql
@@ -151,7 +151,7 @@ step "YAML files parse" check_yaml
 
 if [[ -n "${METRICS_FILE:-}" ]]; then
   step "dashboard and alert metrics exist in $METRICS_FILE" \
-    node_modules/.bin/tsx scripts/check-dashboard-metrics.ts "$METRICS_FILE"
+    node_modules/.bin/tsx lib/cli/check-dashboard-metrics.ts "$METRICS_FILE"
 fi
 
 # --- Terraform, workflows, shell ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { exitOnStartupError, prepareDatabase } from "../lib/server/main";
+import { exitOnStartupError, prepareDatabase } from "../server/main";
 
 // The one-shot migration step of a deployment: apply pending migrations, then exit.
 prepareDatabase({ migrate: true })
