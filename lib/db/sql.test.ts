@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptySql, isUniqueViolation, sql } from "./sql";
+import { emptySql, isUniqueViolation, query, sql } from "./sql";
 
 describe("sql", () => {
   it("numbers placeholders across nested fragments", () => {
@@ -24,4 +24,16 @@ describe("sql", () => {
     expect(isUniqueViolation({ code: "23503" })).toBe(false);
     expect(isUniqueViolation(null)).toBe(false);
   });
+});
+
+describe("query", () => {
+  it.each([["a\u0000b"], [["ok", "b\u0000"]]])(
+    "refuses a NUL in a bound value as bad input before reaching the database (%j)",
+    async (value) => {
+      await expect(query(sql`SELECT ${value}`)).rejects.toMatchObject({
+        code: "BAD_USER_INPUT",
+        message: "Text must not contain NUL characters",
+      });
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { QueryResultRow } from "pg";
+import { DomainError } from "../errors";
 import { dbPool } from "./prisma";
 
 /**
@@ -71,6 +72,14 @@ function preparedStatements(): boolean {
 
 export async function query<Row extends QueryResultRow>(statement: Sql): Promise<Row[]> {
   const { text, values } = statement.toQuery();
+  // PostgreSQL text cannot hold NUL: no stored value contains one, and binding one fails the query.
+  // Any input that carries one (a looked-up name, a cursor, a token) is bad input, not a server error.
+  for (const value of values) {
+    const strings = Array.isArray(value) ? value : [value];
+    if (strings.some((v) => typeof v === "string" && v.includes("\u0000"))) {
+      throw new DomainError("BAD_USER_INPUT", "Text must not contain NUL characters");
+    }
+  }
   const config = preparedStatements() ? { name: statementName(text), text, values } : { text, values };
   const result = await dbPool().query<Row>(config);
   return result.rows;
