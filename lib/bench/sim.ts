@@ -11,7 +11,7 @@
  * Without the sample file a generated scenario of the same size is used. Exit status 1 on errors.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -78,6 +78,7 @@ async function startServer(
       PORT: String(port),
       HOST: "127.0.0.1",
       NODE_ENV: "production",
+      AUTH_SECRET: randomBytes(32).toString("base64"),
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
     stdio: ["ignore", "inherit", "inherit"],
