@@ -13,13 +13,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
 import pg from "pg";
 
 import { pgConfigFromUrl, withDatabase } from "@/lib/db/pg-config";
+import { freePort } from "@/lib/server/free-port";
 import { generateScenario } from "@/lib/simulator/generate";
 import { formatErrorLine, formatSummary, type RunStats } from "@/lib/simulator/report";
 import { runScenario } from "@/lib/simulator/runner";
@@ -30,17 +30,6 @@ const SAMPLE = path.resolve(process.cwd(), "..", "shared", "data", "minitwit_sce
 const SAMPLE_SIZE = 25_922;
 /** Kernel clock ticks per second (`getconf CLK_TCK`), 100 on every Linux this runs on. */
 const TICKS_PER_SECOND = 100;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** utime + stime of a process and its live descendants, in ms. */
 function cpuMs(rootPid: number): number {
