@@ -22109,6 +22109,8 @@ function parseEnv(src = process.env) {
     metricsToken: optional(src, "METRICS_TOKEN"),
     metricsAllowedNetworks: optional(src, "METRICS_ALLOWED_NETWORKS"),
     authSecret: optional(src, "AUTH_SECRET"),
+    /** Avatars from gravatar.com instead of the app's own identicons (a third-party request per avatar). */
+    gravatar: bool(src, "GRAVATAR", false),
     graphqlRateLimitPerMinute: int(src, "GRAPHQL_RATE_LIMIT_PER_MINUTE", 600, 1, 1e6)
   };
 }
@@ -22388,8 +22390,8 @@ var config = {
       "fromEnvVar": null
     },
     "config": {
-      "moduleFormat": "esm",
-      "engineType": "client"
+      "engineType": "client",
+      "moduleFormat": "esm"
     },
     "binaryTargets": [
       {
@@ -22679,7 +22681,7 @@ async function prepareDatabase(options) {
   return database;
 }
 
-// scripts/migrate.ts
+// lib/cli/migrate.ts
 prepareDatabase({ migrate: true }).then((database) => database.close()).catch(exitOnStartupError);
 /*! Bundled license information:
 

@@ -1219,7 +1219,7 @@ var require_utils2 = __commonJS({
     var nodeCrypto = __require("crypto");
     module2.exports = {
       postgresMd5PasswordHash,
-      randomBytes,
+      randomBytes: randomBytes2,
       deriveKey,
       sha256,
       hashByName,
@@ -1229,7 +1229,7 @@ var require_utils2 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes(length) {
+    function randomBytes2(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -3493,7 +3493,7 @@ var require_split2 = __commonJS({
 var require_helper = __commonJS({
   "node_modules/pgpass/lib/helper.js"(exports, module2) {
     "use strict";
-    var path8 = __require("path");
+    var path9 = __require("path");
     var Stream = __require("stream").Stream;
     var split = require_split2();
     var util = __require("util");
@@ -3532,7 +3532,7 @@ var require_helper = __commonJS({
     };
     module2.exports.getFileName = function(rawEnv) {
       var env2 = rawEnv || process.env;
-      var file = env2.PGPASSFILE || (isWin ? path8.join(env2.APPDATA || "./", "postgresql", "pgpass.conf") : path8.join(env2.HOME || "./", ".pgpass"));
+      var file = env2.PGPASSFILE || (isWin ? path9.join(env2.APPDATA || "./", "postgresql", "pgpass.conf") : path9.join(env2.HOME || "./", ".pgpass"));
       return file;
     };
     module2.exports.usePgPass = function(stats, fname) {
@@ -3664,7 +3664,7 @@ var require_helper = __commonJS({
 var require_lib = __commonJS({
   "node_modules/pgpass/lib/index.js"(exports, module2) {
     "use strict";
-    var path8 = __require("path");
+    var path9 = __require("path");
     var fs = __require("fs");
     var helper = require_helper();
     module2.exports = function(connInfo, cb) {
@@ -12964,9 +12964,9 @@ var require_registry = __commonJS({
     }
     var sharedLabelCache = /* @__PURE__ */ new WeakMap();
     function flattenSharedLabels(labels) {
-      const cached2 = sharedLabelCache.get(labels);
-      if (cached2) {
-        return cached2;
+      const cached3 = sharedLabelCache.get(labels);
+      if (cached3) {
+        return cached3;
       }
       const formattedLabels = formatLabels(labels);
       const flattened = formattedLabels.join(",");
@@ -14651,7 +14651,7 @@ var require_pushgateway = __commonJS({
   "node_modules/prom-client/lib/pushgateway.js"(exports, module2) {
     "use strict";
     var url = __require("url");
-    var http2 = __require("http");
+    var http3 = __require("http");
     var https = __require("https");
     var { gzipSync } = __require("zlib");
     var { globalRegistry } = require_registry();
@@ -14692,10 +14692,10 @@ var require_pushgateway = __commonJS({
       const gatewayUrlParsed = url.parse(this.gatewayUrl);
       const gatewayUrlPath = gatewayUrlParsed.pathname && gatewayUrlParsed.pathname !== "/" ? gatewayUrlParsed.pathname : "";
       const jobPath = job ? `/job/${encodeURIComponent(job)}${generateGroupings(groupings)}` : "";
-      const path8 = `${gatewayUrlPath}/metrics${jobPath}`;
-      const target = url.resolve(this.gatewayUrl, path8);
+      const path9 = `${gatewayUrlPath}/metrics${jobPath}`;
+      const target = url.resolve(this.gatewayUrl, path9);
       const requestParams = url.parse(target);
-      const httpModule = isHttps(requestParams.href) ? https : http2;
+      const httpModule = isHttps(requestParams.href) ? https : http3;
       const options = Object.assign(requestParams, this.requestOptions, {
         method
       });
@@ -17273,16 +17273,16 @@ var require_cluster = __commonJS({
             if (err) reject(err);
             else resolve(result);
           }
-          const request = {
+          const request2 = {
             responses: [],
             pending: 0,
             done,
             errorTimeout: setTimeout(() => {
               const err = new Error("Operation timed out.");
-              request.done(err);
+              request2.done(err);
             }, 5e3)
           };
-          requests.set(requestId, request);
+          requests.set(requestId, request2);
           const message = {
             type: GET_METRICS_REQ,
             requestId
@@ -17290,11 +17290,11 @@ var require_cluster = __commonJS({
           for (const id in cluster().workers) {
             if (cluster().workers[id].isConnected()) {
               cluster().workers[id].send(message);
-              request.pending++;
+              request2.pending++;
             }
           }
-          if (request.pending === 0) {
-            clearTimeout(request.errorTimeout);
+          if (request2.pending === 0) {
+            clearTimeout(request2.errorTimeout);
             process.nextTick(() => done(null, ""));
           }
         });
@@ -17364,19 +17364,19 @@ var require_cluster = __commonJS({
       if (cluster().isMaster) {
         cluster().on("message", (worker, message) => {
           if (message.type === GET_METRICS_RES) {
-            const request = requests.get(message.requestId);
+            const request2 = requests.get(message.requestId);
             if (message.error) {
-              request.done(new Error(message.error));
+              request2.done(new Error(message.error));
               return;
             }
-            message.metrics.forEach((registry) => request.responses.push(registry));
-            request.pending--;
-            if (request.pending === 0) {
+            message.metrics.forEach((registry) => request2.responses.push(registry));
+            request2.pending--;
+            if (request2.pending === 0) {
               requests.delete(message.requestId);
-              clearTimeout(request.errorTimeout);
-              const registry = AggregatorRegistry.aggregate(request.responses);
+              clearTimeout(request2.errorTimeout);
+              const registry = AggregatorRegistry.aggregate(request2.responses);
               const promString = registry.metrics();
-              request.done(null, promString);
+              request2.done(null, promString);
             }
           }
         });
@@ -17700,8 +17700,8 @@ var require_req = __commonJS({
       if (req.originalUrl) {
         _req.url = req.originalUrl;
       } else {
-        const path8 = req.path;
-        _req.url = typeof path8 === "string" ? path8 : req.url ? req.url.path || req.url : void 0;
+        const path9 = req.path;
+        _req.url = typeof path9 === "string" ? path9 : req.url ? req.url.path || req.url : void 0;
       }
       if (req.query) {
         _req.query = req.query;
@@ -17871,14 +17871,14 @@ var require_redact = __commonJS({
       }
       return obj;
     }
-    function parsePath(path8) {
+    function parsePath(path9) {
       const parts = [];
       let current = "";
       let inBrackets = false;
       let inQuotes = false;
       let quoteChar = "";
-      for (let i = 0; i < path8.length; i++) {
-        const char = path8[i];
+      for (let i = 0; i < path9.length; i++) {
+        const char = path9[i];
         if (!inBrackets && char === ".") {
           if (current) {
             parts.push(current);
@@ -18009,10 +18009,10 @@ var require_redact = __commonJS({
       return current;
     }
     function redactPaths(obj, paths, censor, remove = false) {
-      for (const path8 of paths) {
-        const parts = parsePath(path8);
+      for (const path9 of paths) {
+        const parts = parsePath(path9);
         if (parts.includes("*")) {
-          redactWildcardPath(obj, parts, censor, path8, remove);
+          redactWildcardPath(obj, parts, censor, path9, remove);
         } else {
           if (remove) {
             removeKey(obj, parts);
@@ -18097,8 +18097,8 @@ var require_redact = __commonJS({
           }
         } else {
           if (afterWildcard.includes("*")) {
-            const wrappedCensor = typeof censor === "function" ? (value, path8) => {
-              const fullPath = [...pathArray.slice(0, pathLength), ...path8];
+            const wrappedCensor = typeof censor === "function" ? (value, path9) => {
+              const fullPath = [...pathArray.slice(0, pathLength), ...path9];
               return censor(value, fullPath);
             } : censor;
             redactWildcardPath(current, afterWildcard, wrappedCensor, originalPath, remove);
@@ -18133,8 +18133,8 @@ var require_redact = __commonJS({
         return null;
       }
       const pathStructure = /* @__PURE__ */ new Map();
-      for (const path8 of pathsToClone) {
-        const parts = parsePath(path8);
+      for (const path9 of pathsToClone) {
+        const parts = parsePath(path9);
         let current = pathStructure;
         for (let i = 0; i < parts.length; i++) {
           const part = parts[i];
@@ -18186,24 +18186,24 @@ var require_redact = __commonJS({
       }
       return cloneSelectively(obj, pathStructure);
     }
-    function validatePath(path8) {
-      if (typeof path8 !== "string") {
+    function validatePath(path9) {
+      if (typeof path9 !== "string") {
         throw new Error("Paths must be (non-empty) strings");
       }
-      if (path8 === "") {
+      if (path9 === "") {
         throw new Error("Invalid redaction path ()");
       }
-      if (path8.includes("..")) {
-        throw new Error(`Invalid redaction path (${path8})`);
+      if (path9.includes("..")) {
+        throw new Error(`Invalid redaction path (${path9})`);
       }
-      if (path8.includes(",")) {
-        throw new Error(`Invalid redaction path (${path8})`);
+      if (path9.includes(",")) {
+        throw new Error(`Invalid redaction path (${path9})`);
       }
       let bracketCount = 0;
       let inQuotes = false;
       let quoteChar = "";
-      for (let i = 0; i < path8.length; i++) {
-        const char = path8[i];
+      for (let i = 0; i < path9.length; i++) {
+        const char = path9[i];
         if ((char === '"' || char === "'") && bracketCount > 0) {
           if (!inQuotes) {
             inQuotes = true;
@@ -18217,20 +18217,20 @@ var require_redact = __commonJS({
         } else if (char === "]" && !inQuotes) {
           bracketCount--;
           if (bracketCount < 0) {
-            throw new Error(`Invalid redaction path (${path8})`);
+            throw new Error(`Invalid redaction path (${path9})`);
           }
         }
       }
       if (bracketCount !== 0) {
-        throw new Error(`Invalid redaction path (${path8})`);
+        throw new Error(`Invalid redaction path (${path9})`);
       }
     }
     function validatePaths(paths) {
       if (!Array.isArray(paths)) {
         throw new TypeError("paths must be an array");
       }
-      for (const path8 of paths) {
-        validatePath(path8);
+      for (const path9 of paths) {
+        validatePath(path9);
       }
     }
     function slowRedact(options = {}) {
@@ -18400,8 +18400,8 @@ var require_redaction = __commonJS({
         if (shape[k2] === null) {
           o2[k2] = (value) => topCensor(value, [k2]);
         } else {
-          const wrappedCensor = typeof censor === "function" ? (value, path8) => {
-            return censor(value, [k2, ...path8]);
+          const wrappedCensor = typeof censor === "function" ? (value, path9) => {
+            return censor(value, [k2, ...path9]);
           } : censor;
           o2[k2] = Redact({
             paths: shape[k2],
@@ -18622,7 +18622,7 @@ var require_sonic_boom = __commonJS({
     var fs = __require("fs");
     var EventEmitter = __require("events");
     var inherits = __require("util").inherits;
-    var path8 = __require("path");
+    var path9 = __require("path");
     var sleep = require_atomic_sleep();
     var assert = __require("assert");
     var BUSY_WRITE_TIMEOUT = 100;
@@ -18676,7 +18676,7 @@ var require_sonic_boom = __commonJS({
       const mode = sonic.mode;
       if (sonic.sync) {
         try {
-          if (sonic.mkdir) fs.mkdirSync(path8.dirname(file), { recursive: true });
+          if (sonic.mkdir) fs.mkdirSync(path9.dirname(file), { recursive: true });
           const fd = fs.openSync(file, flags, mode);
           fileOpened(null, fd);
         } catch (err) {
@@ -18684,7 +18684,7 @@ var require_sonic_boom = __commonJS({
           throw err;
         }
       } else if (sonic.mkdir) {
-        fs.mkdir(path8.dirname(file), { recursive: true }, (err) => {
+        fs.mkdir(path9.dirname(file), { recursive: true }, (err) => {
           if (err) return fileOpened(err);
           fs.open(file, flags, mode, fileOpened);
         });
@@ -20079,15 +20079,15 @@ var require_transport = __commonJS({
       if (!unquoted) {
         return false;
       }
-      let path8 = unquoted;
-      if (path8.startsWith("file://")) {
+      let path9 = unquoted;
+      if (path9.startsWith("file://")) {
         try {
-          path8 = fileURLToPath2(path8);
+          path9 = fileURLToPath2(path9);
         } catch {
           return false;
         }
       }
-      return isAbsolute(path8) && !existsSync3(path8);
+      return isAbsolute(path9) && !existsSync3(path9);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -22021,7 +22021,7 @@ var require_pino = __commonJS({
 // lib/server/main.ts
 import { spawn } from "node:child_process";
 import { existsSync as existsSync2 } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 
 // lib/env.ts
 import { readFileSync } from "node:fs";
@@ -22114,6 +22114,8 @@ function parseEnv(src = process.env) {
     metricsToken: optional(src, "METRICS_TOKEN"),
     metricsAllowedNetworks: optional(src, "METRICS_ALLOWED_NETWORKS"),
     authSecret: optional(src, "AUTH_SECRET"),
+    /** Avatars from gravatar.com instead of the app's own identicons (a third-party request per avatar). */
+    gravatar: bool(src, "GRAVATAR", false),
     graphqlRateLimitPerMinute: int(src, "GRAPHQL_RATE_LIMIT_PER_MINUTE", 600, 1, 1e6)
   };
 }
@@ -22393,8 +22395,8 @@ var config = {
       "fromEnvVar": null
     },
     "config": {
-      "moduleFormat": "esm",
-      "engineType": "client"
+      "engineType": "client",
+      "moduleFormat": "esm"
     },
     "binaryTargets": [
       {
@@ -22598,7 +22600,7 @@ function createMetrics() {
     unfollow: counter("minitwit_unfollows_total", "Unfollow actions that succeeded.")
   };
   const httpLabels = ["route", "method", "status"];
-  const http2 = {
+  const http3 = {
     requests: new import_prom_client.default.Counter({
       name: "minitwit_http_requests_total",
       help: "HTTP requests answered, by route template, method and status (499: client went away).",
@@ -22652,20 +22654,12 @@ function createMetrics() {
       }
     })
   };
-  return { registry, business, http: http2, graphql, database, pools };
+  return { registry, business, http: http3, graphql, database, pools };
 }
 var store = globalThis;
 function metrics2() {
   store.minitwitMetrics ??= createMetrics();
   return store.minitwitMetrics;
-}
-
-// lib/db/prisma.ts
-var globalForPrisma = globalThis;
-async function disconnectDb() {
-  const client2 = globalForPrisma.minitwitPrisma;
-  globalForPrisma.minitwitPrisma = void 0;
-  await client2?.$disconnect();
 }
 
 // lib/observability/logger.ts
@@ -22762,6 +22756,15 @@ function logProcessErrors() {
   });
 }
 
+// lib/db/prisma.ts
+var globalForPrisma = globalThis;
+async function disconnectDb() {
+  const client2 = globalForPrisma.minitwitPrisma;
+  globalForPrisma.minitwitPrisma = void 0;
+  await client2?.$disconnect();
+  if (client2 && !client2.pool.ended) await client2.pool.end();
+}
+
 // lib/observability/http.ts
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID as randomUUID2 } from "node:crypto";
@@ -22792,26 +22795,26 @@ var USER_ACTIONS = /* @__PURE__ */ new Map([
 ]);
 var STATIC_FILE = /\.(?:ico|png|svg|jpe?g|gif|webp|avif|txt|xml|webmanifest|json|css|js|map|woff2?)$/i;
 var MAX_SEGMENTS = 4;
-function segments(path8) {
-  let end = path8.length;
-  const query = path8.indexOf("?");
+function segments(path9) {
+  let end = path9.length;
+  const query = path9.indexOf("?");
   if (query !== -1) end = query;
-  const hash = path8.indexOf("#");
+  const hash = path9.indexOf("#");
   if (hash !== -1 && hash < end) end = hash;
-  if (end > 2 && path8.charCodeAt(end - 1) === 47) end -= 1;
+  if (end > 2 && path9.charCodeAt(end - 1) === 47) end -= 1;
   const parts = [];
   let start = 1;
   while (start <= end && parts.length <= MAX_SEGMENTS) {
-    let slash = path8.indexOf("/", start);
+    let slash = path9.indexOf("/", start);
     if (slash === -1 || slash > end) slash = end;
-    parts.push(path8.slice(start, slash));
+    parts.push(path9.slice(start, slash));
     start = slash + 1;
   }
   return parts;
 }
-function routeTemplate(_method, path8) {
-  if (path8.charCodeAt(0) !== 47) return "other";
-  const parts = segments(path8);
+function routeTemplate(_method, path9) {
+  if (path9.charCodeAt(0) !== 47) return "other";
+  const parts = segments(path9);
   const [first = "", second] = parts;
   if (first === "") return parts.length === 1 ? "/" : "other";
   if (parts.includes("")) return "other";
@@ -22871,8 +22874,8 @@ function onResponseClose() {
   this[kContext] = void 0;
   const seconds = (performance.now() - context2.startedAt) / 1e3;
   const status = this.writableFinished ? this.statusCode : CLIENT_CLOSED_REQUEST;
-  const path8 = pathOf(context2.url);
-  const route = routeTemplate(context2.method, path8);
+  const path9 = pathOf(context2.url);
+  const route = routeTemplate(context2.method, path9);
   const series = seriesFor(route, context2.method, status);
   series.requests.inc();
   series.duration.observe(seconds);
@@ -22880,7 +22883,7 @@ function onResponseClose() {
     reqId: context2.reqId,
     method: context2.method,
     route,
-    path: path8.length > MAX_LOGGED_PATH ? path8.slice(0, MAX_LOGGED_PATH) : path8,
+    path: path9.length > MAX_LOGGED_PATH ? path9.slice(0, MAX_LOGGED_PATH) : path9,
     status,
     durationMs: Math.round(seconds * 1e5) / 100,
     userId: context2.userId
@@ -22894,8 +22897,8 @@ function pathOf(url) {
 }
 var cache = globalThis;
 function seriesFor(route, method, status) {
-  const { http: http2 } = metrics2();
-  if (cache.minitwitHttpSeries?.owner !== http2) cache.minitwitHttpSeries = { owner: http2, series: /* @__PURE__ */ new Map() };
+  const { http: http3 } = metrics2();
+  if (cache.minitwitHttpSeries?.owner !== http3) cache.minitwitHttpSeries = { owner: http3, series: /* @__PURE__ */ new Map() };
   const byRoute = cache.minitwitHttpSeries.series;
   let byMethod = byRoute.get(route);
   if (byMethod === void 0) byRoute.set(route, byMethod = /* @__PURE__ */ new Map());
@@ -22904,10 +22907,44 @@ function seriesFor(route, method, status) {
   let series = byStatus.get(status);
   if (series === void 0) {
     const labels = { route, method, status: String(status) };
-    series = { requests: http2.requests.labels(labels), duration: http2.duration.labels(labels) };
+    series = { requests: http3.requests.labels(labels), duration: http3.duration.labels(labels) };
     byStatus.set(status, series);
   }
   return series;
+}
+
+// lib/auth/secret.ts
+import { randomBytes } from "node:crypto";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync3, writeFileSync as writeFileSync2 } from "node:fs";
+import path6 from "node:path";
+var cached2;
+function authSecret() {
+  if (cached2) return cached2;
+  const config2 = env();
+  if (config2.authSecret) {
+    if (config2.authSecret.length < 32) throw new ConfigError("AUTH_SECRET", "must be at least 32 characters");
+    cached2 = config2.authSecret;
+  } else if (config2.nodeEnv === "production" && process.env.MINITWIT_EMBEDDED_DB !== "1") {
+    throw new ConfigError(
+      "AUTH_SECRET",
+      "is required in production with DATABASE_URL (e.g. `openssl rand -base64 32`)"
+    );
+  } else {
+    cached2 = localSecret(config2.dataDir);
+  }
+  return cached2;
+}
+function localSecret(dataDir) {
+  const file = path6.join(dataDir, "auth-secret");
+  try {
+    const existing = readFileSync3(file, "utf8").trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+  }
+  const secret = randomBytes(32).toString("base64url");
+  mkdirSync2(dataDir, { recursive: true });
+  writeFileSync2(file, secret + "\n", { mode: 384 });
+  return secret;
 }
 
 // lib/server/lifecycle.ts
@@ -22918,16 +22955,31 @@ function setPhase(next2) {
 
 // lib/server/http-server.ts
 import http from "node:http";
-import { existsSync, readFileSync as readFileSync3 } from "node:fs";
-import path6 from "node:path";
+import { existsSync, readFileSync as readFileSync4 } from "node:fs";
+import path7 from "node:path";
 import next from "next";
 function standaloneConfig(dir) {
-  if (existsSync(path6.join(dir, "next.config.js"))) return void 0;
-  const file = path6.join(dir, ".next", "required-server-files.json");
+  if (existsSync(path7.join(dir, "next.config.js"))) return void 0;
+  const file = path7.join(dir, ".next", "required-server-files.json");
   if (!existsSync(file)) return void 0;
-  const { config: config2 } = JSON.parse(readFileSync3(file, "utf8"));
+  const { config: config2 } = JSON.parse(readFileSync4(file, "utf8"));
   process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config2);
   return config2;
+}
+function hasDecodablePath(url) {
+  if (url === void 0) return true;
+  const end = url.indexOf("?");
+  const pathname = end === -1 ? url : url.slice(0, end);
+  if (!pathname.includes("%")) return true;
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function isLoopback(address) {
+  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
 }
 async function startHttpServer(options) {
   const app = next({
@@ -22951,7 +23003,14 @@ async function startHttpServer(options) {
     res.once("close", finished);
     req.headers["x-minitwit-client-ip"] = req.socket.remoteAddress ?? "";
     if (closing) res.setHeader("connection", "close");
-    options.observe?.(req, res);
+    const warmUp2 = req.headers["x-minitwit-warm-up"] === "1" && isLoopback(req.socket.remoteAddress);
+    if (!warmUp2) options.observe?.(req, res);
+    if (!hasDecodablePath(req.url)) {
+      res.statusCode = 400;
+      res.setHeader("content-type", "application/json");
+      res.end('{"status": 400, "error_msg": "The URL path is not valid percent-encoded UTF-8"}');
+      return;
+    }
     handle(req, res).catch((error) => {
       options.onError?.(error, req);
       if (!res.headersSent) {
@@ -22994,13 +23053,55 @@ async function startHttpServer(options) {
   };
 }
 
+// lib/server/warm-up.ts
+import http2 from "node:http";
+var ROUTES = [
+  ["GET", "/sim/latest"],
+  ["POST", "/sim/register"],
+  ["GET", "/sim/msgs?no=1"],
+  ["GET", "/sim/msgs/warm-up"],
+  ["POST", "/sim/msgs/warm-up"],
+  ["GET", "/sim/fllws/warm-up"],
+  ["POST", "/sim/fllws/warm-up"],
+  ["GET", "/public"],
+  ["GET", "/api/graphql?query=%7B__typename%7D"]
+];
+var ROUNDS = 3;
+function request(port, method, path9, authorization, timeoutMs) {
+  return new Promise((resolve) => {
+    const req = http2.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path: path9,
+        headers: { "x-minitwit-warm-up": "1", connection: "close", authorization }
+      },
+      (res) => {
+        res.resume();
+        res.once("end", resolve);
+        res.once("error", () => resolve());
+      }
+    );
+    req.setTimeout(timeoutMs, () => req.destroy());
+    req.once("error", () => resolve());
+    req.end();
+  });
+}
+async function warmUp(port, credentials, timeoutMs = 15e3) {
+  const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [method, path9] of ROUTES) await request(port, method, path9, authorization, timeoutMs);
+  }
+}
+
 // lib/server/main.ts
 function buildExists(dir) {
-  return existsSync2(path7.join(dir, ".next", "BUILD_ID"));
+  return existsSync2(path8.join(dir, ".next", "BUILD_ID"));
 }
 async function runBuild(dir) {
   logger().info("no production build found: running `next build` (first start only)");
-  const bin = path7.join(dir, "node_modules", ".bin", "next");
+  const bin = path8.join(dir, "node_modules", ".bin", "next");
   await new Promise((resolve, reject) => {
     const child = spawn(bin, ["build"], {
       cwd: dir,
@@ -23050,6 +23151,12 @@ async function main(argv) {
   if (!dev && !buildExists(dir)) await runBuild(dir);
   setPhase("starting");
   const database = await prepareDatabase({ migrate: config2.migrateOnStart });
+  try {
+    authSecret();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   logger().info({ database: database.description }, `using ${database.description}`);
   let server;
   try {
@@ -23065,6 +23172,7 @@ async function main(argv) {
     await database.close();
     throw error;
   }
+  await warmUp(server.address.port, { username: config2.simulatorUser, password: config2.simulatorPassword });
   setPhase("ready");
   const shownHost = config2.host === "0.0.0.0" || config2.host === "::" ? "localhost" : config2.host;
   logger().info(
@@ -23101,7 +23209,7 @@ async function main(argv) {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
-// scripts/start.ts
+// lib/cli/start.ts
 main(process.argv.slice(2)).catch(exitOnStartupError);
 /*! Bundled license information:
 
