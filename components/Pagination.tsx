@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { LinkPending } from "./LinkPending";
 
 /**
  * The link to the next page of a timeline. The cursor names the last message shown, so messages
@@ -10,6 +11,7 @@ export function Pagination({ basePath, endCursor }: { basePath: string; endCurso
     <nav aria-label="Pagination" className="pagination">
       <Link href={`${basePath}?after=${encodeURIComponent(endCursor)}`} rel="next" prefetch={false}>
         older messages &rarr;
+        <LinkPending />
       </Link>
     </nav>
   );

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { SessionUser } from "@/lib/auth/auth";
 import { EnhancedForm } from "./forms/EnhancedForm";
+import { LinkPending } from "./LinkPending";
 
 /** The original's title and navigation, word for word. */
 export function SiteHeader({ viewer }: { viewer: SessionUser | null }) {
@@ -16,10 +17,12 @@ export function SiteHeader({ viewer }: { viewer: SessionUser | null }) {
           <>
             <Link href="/" prefetch={false}>
               my timeline
+              <LinkPending />
             </Link>
             <span aria-hidden="true"> | </span>
             <Link href="/public" prefetch={false}>
               public timeline
+              <LinkPending />
             </Link>
             <span aria-hidden="true"> | </span>
             <EnhancedForm action="/logout" className="inline-form">
@@ -32,14 +35,17 @@ export function SiteHeader({ viewer }: { viewer: SessionUser | null }) {
           <>
             <Link href="/public" prefetch={false}>
               public timeline
+              <LinkPending />
             </Link>
             <span aria-hidden="true"> | </span>
             <Link href="/register" prefetch={false}>
               sign up
+              <LinkPending />
             </Link>
             <span aria-hidden="true"> | </span>
             <Link href="/login" prefetch={false}>
               sign in
+              <LinkPending />
             </Link>
           </>
         )}

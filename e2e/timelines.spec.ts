@@ -119,3 +119,26 @@ test("30 messages a page, older messages by cursor, no duplicates while new ones
   expect(secondPage).toEqual(["message 02", "message 01", "message 00"]);
   await expect(page.getByRole("link", { name: /older messages/ })).toHaveCount(0);
 });
+
+test("a navigation in flight shows its loading state in the link, then the page", async ({ page }) => {
+  const username = await newSignedInUser(page, "loading");
+  await postMessages(
+    page,
+    Array.from({ length: 31 }, (_, i) => `loading ${i}`),
+  );
+  await page.goto(`/${username}`);
+  // Hold the next page's data back, as a slow network would.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/after=/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const older = page.getByRole("link", { name: /older messages/ });
+  await expect(older.locator(".link-pending")).toHaveAttribute("data-pending", "false");
+  await older.click();
+  await expect(older.locator(".link-pending")).toHaveAttribute("data-pending", "true");
+  release();
+  await expect(messageItems(page)).toHaveCount(1);
+  await expect(messageItems(page).locator(".message-text")).toHaveText(["loading 0"]);
+});
