@@ -1,5 +1,6 @@
 import { clientAddress } from "../lib/server/client-address";
 import { graphqlObservabilityPlugin } from "../lib/observability/graphql-plugin";
+import { setRequestUser } from "../lib/observability/http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { startServerAndCreateNextHandler } from "@as-integrations/next";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
@@ -160,6 +161,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
 
     const req = normaliseJsonContentType(incoming);
     const viewer = identity ? identity.user : await resolveSessionViewer(incoming);
+    if (viewer) setRequestUser(viewer.id);
     contexts.set(
       req,
       createContext({

@@ -1,6 +1,7 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { verifyCredentials } from "../domain/users";
+import { setRequestUser } from "../observability/http";
 import { logger } from "../observability/logger";
 import { isTokenRevoked, revokeToken } from "./revocations";
 import { authSecret } from "./secret";
@@ -96,5 +97,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
 /** The signed-in user, or null. */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await auth();
-  return session?.viewer ?? null;
+  const viewer = session?.viewer ?? null;
+  if (viewer) setRequestUser(viewer.id);
+  return viewer;
 }

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import next from "next";
@@ -42,6 +43,8 @@ function hasDecodablePath(url: string | undefined): boolean {
   }
 }
 
+const HOP_HEADER = "x-minitwit-hop";
+
 function isLoopback(address: string | undefined): boolean {
   return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
 }
@@ -78,16 +81,24 @@ export async function startHttpServer(options: {
     if (inFlight === 0) idle?.();
   };
 
+  // Next.js serves a proxy.ts rewrite by sending the request to this server again. That inner hop
+  // carries the outer request's headers, so a per-process secret marks it: it keeps the outer
+  // client's address (not loopback's) and is not logged or counted a second time.
+  const hopSecret = randomBytes(16).toString("hex");
+
   const server = http.createServer((req, res) => {
     inFlight += 1;
     res.once("close", finished);
-    // The socket's address is the only client address this process can vouch for; a client-sent
-    // header of the same name is overwritten.
-    req.headers["x-minitwit-client-ip"] = req.socket.remoteAddress ?? "";
     if (closing) res.setHeader("connection", "close");
-    // The instance's own warm-up calls (lib/server/warm-up.ts) are not traffic: not logged or counted.
-    const warmUp = req.headers["x-minitwit-warm-up"] === "1" && isLoopback(req.socket.remoteAddress);
-    if (!warmUp) options.observe?.(req, res);
+    if (req.headers[HOP_HEADER] !== hopSecret) {
+      req.headers[HOP_HEADER] = hopSecret;
+      // The socket's address is the only client address this process can vouch for; a client-sent
+      // header of the same name is overwritten.
+      req.headers["x-minitwit-client-ip"] = req.socket.remoteAddress ?? "";
+      // The instance's own warm-up calls (lib/server/warm-up.ts) are not traffic: not logged or counted.
+      const warmUp = req.headers["x-minitwit-warm-up"] === "1" && isLoopback(req.socket.remoteAddress);
+      if (!warmUp) options.observe?.(req, res);
+    }
     if (!hasDecodablePath(req.url)) {
       res.statusCode = 400;
       res.setHeader("content-type", "application/json");
