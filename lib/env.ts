@@ -114,6 +114,8 @@ export function parseEnv(src: Source = process.env) {
     authSecret: optional(src, "AUTH_SECRET"),
     /** Avatars from gravatar.com instead of the app's own identicons (a third-party request per avatar). */
     gravatar: bool(src, "GRAVATAR", false),
+    /** Behind a proxy of your own: the client address is the first X-Forwarded-For hop. */
+    trustProxy: bool(src, "TRUST_PROXY", false),
     graphqlRateLimitPerMinute: int(src, "GRAPHQL_RATE_LIMIT_PER_MINUTE", 600, 1, 1_000_000),
   };
 }

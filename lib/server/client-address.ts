@@ -1,3 +1,5 @@
+import { env } from "../env";
+
 /**
  * The caller's address as this deployment can vouch for it. The custom server writes the socket's
  * address into `x-minitwit-client-ip` (overwriting anything a client sent). Behind a proxy that
@@ -5,7 +7,7 @@
  * without it that header is ignored, since any client can send it.
  */
 export function clientAddress(headers: Headers): string {
-  if (process.env.TRUST_PROXY === "true" || process.env.TRUST_PROXY === "1") {
+  if (env().trustProxy) {
     const first = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
     if (first) return first;
   }
