@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { formError, PASSWORD, registerUser, signIn, uniqueName } from "./support/users";
+import { formError, PASSWORD, registerUser, signIn, submitSignUpForm, uniqueName } from "./support/users";
 
 test.describe("sign up", () => {
   test("shows every error of the original, in its order, and keeps what was typed", async ({ page }) => {
@@ -38,12 +38,7 @@ test.describe("sign up", () => {
 
   test("succeeds, then asks to sign in", async ({ page }) => {
     const username = uniqueName("newbie");
-    await page.goto("/register");
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("E-Mail").fill(`${username}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await page.getByLabel("Password (repeat)").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign Up" }).click();
+    await submitSignUpForm(page, username);
     await expect(page).toHaveURL(/\/login$/);
     await expect(page.getByText("You were successfully registered and can login now")).toBeVisible();
   });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { formError, PASSWORD, uniqueName } from "./support/users";
+import { formError, PASSWORD, submitSignUpForm, uniqueName } from "./support/users";
 
 test.use({ javaScriptEnabled: false });
 
@@ -8,12 +8,7 @@ test("the core flows work as plain HTML forms", async ({ page, browser }) => {
   const reader = uniqueName("nojs_reader");
 
   for (const username of [author, reader]) {
-    await page.goto("/register");
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("E-Mail").fill(`${username}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await page.getByLabel("Password (repeat)").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign Up" }).click();
+    await submitSignUpForm(page, username);
     await expect(page.getByText("You were successfully registered and can login now")).toBeVisible();
   }
 

@@ -16,6 +16,16 @@ export async function registerUser(request: APIRequestContext, username: string,
   expect(new URL(response.url()).pathname).toBe("/login");
 }
 
+/** Fills in and submits the sign-up form as a person would (no assertion on the outcome). */
+export async function submitSignUpForm(page: Page, username: string, password = PASSWORD) {
+  await page.goto("/register");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("E-Mail").fill(`${username}@example.com`);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Password (repeat)").fill(password);
+  await page.getByRole("button", { name: "Sign Up" }).click();
+}
+
 /** Signs in the page's browser context through the form. */
 export async function signIn(page: Page, username: string, password = PASSWORD) {
   await page.goto("/login");
