@@ -4,6 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../../lib/db/embedded";
+import { withClient } from "../../lib/db/pg-config";
 import { startTestServer, tempDir, type TestServer } from "./server";
 
 const SIM_AUTH = { Authorization: `Basic ${Buffer.from("simulator:super_safe!").toString("base64")}` };
@@ -15,13 +16,7 @@ function embeddedUrl(dataDir: string): string {
 }
 
 async function sql<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
+  return withClient(url, async (client) => (await client.query<T>(text, values)).rows);
 }
 
 describe("server lifecycle", () => {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { readLock } from "../../lib/db/data-dir-lock";
+import { withClient } from "../../lib/db/pg-config";
 import { readServerState } from "./state";
 
 const run = promisify(execFile);
@@ -18,13 +19,7 @@ export function e2eDatabaseUrl(): string {
 }
 
 export async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
+  return withClient(e2eDatabaseUrl(), async (client) => (await client.query<T>(text, values)).rows);
 }
 
 /** Admins are made by operators; there is no way to become one through the app. */

@@ -10,8 +10,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
-import { pgConfigFromUrl, withDatabase } from "../db/pg-config";
+import { withClient, withDatabase } from "../db/pg-config";
 
 const USERS = 10_000;
 const FOLLOWED = 100;
@@ -32,16 +31,6 @@ const args = new Map(
 const RUNS = Number(args.get("runs") ?? 200);
 const KEEP = args.has("keep");
 const ROUNDS = 4;
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(pgConfigFromUrl(url));
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Drops a database only if this bench created it (it carries the marker table). */
 async function dropIfOurs(serverUrl: string, name: string): Promise<void> {

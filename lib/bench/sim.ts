@@ -16,9 +16,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import pg from "pg";
-
-import { pgConfigFromUrl, withDatabase } from "@/lib/db/pg-config";
+import { withClient, withDatabase } from "@/lib/db/pg-config";
 import { freePort } from "@/lib/server/free-port";
 import { generateScenario } from "@/lib/simulator/generate";
 import { formatErrorLine, formatSummary, type RunStats } from "@/lib/simulator/report";
@@ -99,16 +97,6 @@ async function startServer(
   };
 }
 
-async function admin<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(pgConfigFromUrl(serverUrl));
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function loadScenario(file: string | undefined): Promise<{ actions: Action[]; source: string }> {
   const chosen = file ?? (existsSync(SAMPLE) ? SAMPLE : undefined);
   if (chosen !== undefined) return { actions: await readScenarioFile(chosen), source: chosen };
@@ -149,7 +137,7 @@ async function main(): Promise<number> {
   console.log(`scenario: ${source}${limit === undefined ? "" : `, first ${limit} actions`}`);
 
   const name = `minitwit_bench_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  await admin(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
+  await withClient(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
   const results: Measured[] = [];
   try {
     const server = await startServer(withDatabase(serverUrl, name));
@@ -178,7 +166,7 @@ async function main(): Promise<number> {
       await server.stop();
     }
   } finally {
-    await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await withClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   }
 
   console.log("\n== summary");

@@ -4,20 +4,14 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { applyMigrations } from "./migrate";
-import { pgConfigFromUrl } from "./pg-config";
+import { withClient } from "./pg-config";
 
 const run = promisify(execFile);
 const prisma = path.join(process.cwd(), "node_modules", ".bin", "prisma");
 const url = process.env.DATABASE_URL!;
 
 async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-  const client = new pg.Client(pgConfigFromUrl(url));
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
+  return withClient(url, async (client) => (await client.query<T>(sql)).rows);
 }
 
 describe("migrations", () => {
@@ -83,16 +77,13 @@ describe("migrations", () => {
   });
 
   it("refuse to run over a migration that failed earlier", async () => {
-    const client = new pg.Client(pgConfigFromUrl(url));
-    await client.connect();
+    await query(
+      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ('failed-test', 'x', '99999999999999_broken', now())`,
+    );
     try {
-      await client.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ('failed-test', 'x', '99999999999999_broken', now())`,
-      );
       await expect(applyMigrations(url)).rejects.toThrow(/99999999999999_broken failed earlier/);
     } finally {
-      await client.query(`DELETE FROM "_prisma_migrations" WHERE id = 'failed-test'`);
-      await client.end();
+      await query(`DELETE FROM "_prisma_migrations" WHERE id = 'failed-test'`);
     }
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { pgConfigFromUrl } from "./pg-config";
+import { pgConfigFromUrl, withClient } from "./pg-config";
 
 // Postgres types that the schema engine's introspection returns but @prisma/adapter-pg does not map
 // (prisma/prisma#27403): `name` (19) and `"char"` (18). Both read fine as text (25).
@@ -52,25 +52,14 @@ export class MigrationAdapterFactory extends PrismaPg {
     const serverUrl = process.env.SHADOW_DATABASE_URL ?? this.url;
     const base = pgConfigFromUrl(serverUrl);
     const name = `prisma_shadow_${randomUUID().replaceAll("-", "")}`;
-    const admin = new pg.Client({ ...base, database: base.database ?? "postgres" });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE "${name}"`);
-    } finally {
-      await admin.end();
-    }
+    const adminConfig = { ...base, database: base.database ?? "postgres" };
+    await withClient(adminConfig, (admin) => admin.query(`CREATE DATABASE "${name}"`));
     const shadow = new PrismaPg(pool({ ...base, database: name }), { disposeExternalPool: true });
     const adapter = await shadow.connect();
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();
-      const dropper = new pg.Client({ ...base, database: base.database ?? "postgres" });
-      await dropper.connect();
-      try {
-        await dropper.query(`DROP DATABASE IF EXISTS "${name}"`);
-      } finally {
-        await dropper.end();
-      }
+      await withClient(adminConfig, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}"`));
     };
     return adapter;
   }

@@ -1,4 +1,4 @@
-import type { PoolConfig } from "pg";
+import pg, { type PoolConfig } from "pg";
 
 /**
  * Splits a postgres:// URL into pg's discrete connection fields. Discrete fields matter where a
@@ -34,4 +34,18 @@ export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${encodeURIComponent(database)}`;
   return parsed.toString();
+}
+
+/** Runs `run` on a fresh connection (a URL or discrete fields), closed afterwards whatever happens. */
+export async function withClient<T>(
+  target: string | pg.ClientConfig,
+  run: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client(typeof target === "string" ? pgConfigFromUrl(target) : target);
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
 }

@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { startEmbeddedPostgres } from "./embedded";
 import { applyMigrations } from "./migrate";
-import { pgConfigFromUrl, withDatabase } from "./pg-config";
+import { withClient, withDatabase } from "./pg-config";
 
 export type TestDatabase = {
   url: string;
@@ -25,20 +24,14 @@ export async function createTestDatabase(
   const migrate = options.migrate ?? true;
   if (serverUrl) {
     const name = `minitwit_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-    const admin = new pg.Client(pgConfigFromUrl(serverUrl));
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
+    await withClient(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
     const url = withDatabase(serverUrl, name);
     if (migrate) await applyMigrations(url);
     return {
       url,
       embedded: false,
       async dispose() {
-        const dropper = new pg.Client(pgConfigFromUrl(serverUrl));
-        await dropper.connect();
-        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await dropper.end();
+        await withClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
       },
     };
   }
