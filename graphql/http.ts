@@ -39,11 +39,6 @@ export function setSessionViewerResolver(resolver: (req: Request) => Promise<Vie
   resolveSessionViewer = resolver;
 }
 
-/** The caller's address for rate limiting (see `clientAddress`). */
-export function clientIp(req: Request): string {
-  return clientAddress(req.headers);
-}
-
 function graphqlErrorResponse(
   status: number,
   message: string,
@@ -139,7 +134,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
     const bearer = authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : null;
     const identity = bearer ? await authenticateApiToken(bearer) : null;
 
-    const verdict = limiter.hit(identity ? `token:${identity.tokenId}` : `ip:${clientIp(incoming)}`);
+    const verdict = limiter.hit(
+      identity ? `token:${identity.tokenId}` : `ip:${clientAddress(incoming.headers)}`,
+    );
     if (!verdict.allowed) {
       const seconds = verdict.retryAfterSeconds;
       return graphqlErrorResponse(

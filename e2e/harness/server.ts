@@ -14,8 +14,6 @@ export type TestServer = {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 };
 
-export { freePort };
-
 export async function tempDir(prefix: string): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };

@@ -2,7 +2,8 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { freePort, startTestServer, tempDir } from "../../e2e/harness/server";
+import { startTestServer, tempDir } from "../../e2e/harness/server";
+import { freePort } from "../server/free-port";
 
 const run = promisify(execFile);
 

@@ -45,7 +45,7 @@ export function exitOnStartupError(error: unknown): never {
 /** Validates the configuration and opens the database, applying pending migrations if told to. */
 export async function prepareDatabase(options: { migrate: boolean }): Promise<Database> {
   resolveFileSecrets();
-  const config = env();
+  env(); // validates every variable before anything is opened (the migrate command starts here)
   const database = await openDatabase();
   try {
     if (options.migrate) {
@@ -58,7 +58,6 @@ export async function prepareDatabase(options: { migrate: boolean }): Promise<Da
     await database.close();
     throw error;
   }
-  void config;
   return database;
 }
 
