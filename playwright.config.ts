@@ -38,12 +38,16 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
-    command: "node_modules/.bin/tsx e2e/harness/serve.ts",
+    // `node --import tsx`, not the tsx wrapper: the process Playwright signals is the harness itself.
+    command: "node --import tsx e2e/harness/serve.ts",
     url: `${baseURL}/readyz`,
     env: { E2E_PORT: port },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: "ignore",
     stderr: "pipe",
+    // Without it Playwright SIGKILLs the harness, which then cannot stop the server or remove its
+    // database: SIGTERM lets it clean up (the signal goes to the process group, the server drains too).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
   },
 });

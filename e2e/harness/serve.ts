@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from "../../lib/db/test-database";
-import { writeServerState } from "../support/state";
+import { removeServerState, writeServerState } from "../support/state";
 import { startTestServer, tempDir } from "./server";
 
 /**
@@ -22,6 +22,7 @@ async function serve() {
   console.log(`e2e server ready at ${server.url}`);
   const stop = async () => {
     await server.stop();
+    removeServerState(port);
     await database?.dispose();
     await data?.remove();
     process.exit(0);

@@ -1,16 +1,24 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { tsEntry } from "../../lib/cli/ts-entry";
 import { freePort } from "../../lib/server/free-port";
+
+/** Set in each test server's environment, so what it leaves running can be found (see `processesWithEnv`). */
+export const INSTANCE_VARIABLE = "MINITWIT_TEST_INSTANCE";
 
 export type TestServer = {
   url: string;
+  port: number;
+  /** The server process itself (not a wrapper): a signal sent to it reaches the server. */
   child: ChildProcess;
+  /** The value of INSTANCE_VARIABLE in this server's environment. */
+  instance: string;
   /** Everything the server printed, for assertions on logs. */
   output(): string;
-  /** Sends a signal and resolves with the exit code. */
+  /** Sends a signal (if the server still runs) and resolves with the exit code (null: killed by a signal). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 };
 
@@ -29,8 +37,11 @@ export async function startTestServer(options: {
   env?: Record<string, string>;
   port?: number;
   timeoutMs?: number;
+  /** How to start it; default `tsEntry("lib/cli/start.ts")`, the server as the child itself. */
+  command?: [command: string, args: string[]];
 }): Promise<TestServer> {
   const port = options.port ?? (await freePort());
+  const instance = randomUUID();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -42,10 +53,11 @@ export async function startTestServer(options: {
     DATABASE_URL: options.databaseUrl ?? "",
     MINITWIT_DATA_DIR: options.dataDir ?? "",
     MINITWIT_EMBEDDED_DB: "",
+    [INSTANCE_VARIABLE]: instance,
     ...options.env,
   };
-  const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
-  const child = spawn(tsx, ["lib/cli/start.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const [command, args] = options.command ?? tsEntry("lib/cli/start.ts");
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -54,8 +66,8 @@ export async function startTestServer(options: {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`server exited with ${child.exitCode} before ready:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`server exited with ${child.exitCode ?? child.signalCode} before ready:\n${output}`);
     try {
       const res = await fetch(`${url}/readyz`);
       if (res.status === 200) break;
@@ -64,16 +76,19 @@ export async function startTestServer(options: {
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
+      await exited;
       throw new Error(`server not ready in time:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     url,
+    port,
     child,
+    instance,
     output: () => output,
     async stop(signal = "SIGTERM") {
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -15,4 +15,8 @@ export function writeServerState(port: string, state: ServerState): void {
 
 export function readServerState(port: string): ServerState {
   return JSON.parse(readFileSync(stateFile(port), "utf8")) as ServerState;
+}
+
+export function removeServerState(port: string): void {
+  rmSync(stateFile(port), { force: true });
 }

@@ -16,6 +16,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
+import { tsEntry } from "@/lib/cli/ts-entry";
 import { withClient, withDatabase } from "@/lib/db/pg-config";
 import { freePort } from "@/lib/server/free-port";
 import { generateScenario } from "@/lib/simulator/generate";
@@ -56,9 +57,9 @@ async function startServer(
   databaseUrl: string,
 ): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  // node itself (not the tsx wrapper, which would run the server as a grandchild) so the pid we
-  // measure is the server's.
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/cli/start.ts"], {
+  // The server itself is the child (not a tsx wrapper), so the pid we measure is the server's.
+  const [command, args] = tsEntry("lib/cli/start.ts");
+  const child = spawn(command, args, {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

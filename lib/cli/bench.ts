@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import path from "node:path";
+import { tsEntry } from "./ts-entry";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../db/throwaway-server";
 
 /**
@@ -23,9 +23,9 @@ const BENCHES: { name: string; script: string; needsDatabase: boolean; env?: Rec
 ];
 
 function run(script: string, env: Record<string, string>): Promise<number> {
-  const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
+  const [command, args] = tsEntry(script);
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [script], { stdio: "inherit", env: { ...process.env, ...env } });
+    const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
     child.once("error", reject);
     child.once("exit", (code) => resolve(code ?? 1));
   });
