@@ -117,6 +117,16 @@ export function parseEnv(src: Source = process.env) {
     /** Behind a proxy of your own: the client address is the first X-Forwarded-For hop. */
     trustProxy: bool(src, "TRUST_PROXY", false),
     graphqlRateLimitPerMinute: int(src, "GRAPHQL_RATE_LIMIT_PER_MINUTE", 600, 1, 1_000_000),
+    /**
+     * Shut down when the parent process goes away. On by default under npm (`npm start`), which
+     * relays SIGTERM and SIGINT to the server but cannot relay SIGKILL: killed, it would leave the
+     * server running without a supervisor.
+     */
+    exitWithParent: bool(
+      src,
+      "MINITWIT_EXIT_WITH_PARENT",
+      optional(src, "npm_lifecycle_event") !== undefined,
+    ),
   };
 }
 

@@ -63,6 +63,7 @@ export async function prepareDatabase(options: { migrate: boolean }): Promise<Da
 
 /** `npm start`: build if needed, open and migrate the database, serve, and shut down gracefully. */
 export async function main(argv: string[]): Promise<void> {
+  const parent = process.ppid;
   const dev = argv.includes("--dev");
   if (dev) (process.env as Record<string, string>).NODE_ENV = "development";
   logProcessErrors();
@@ -104,13 +105,14 @@ export async function main(argv: string[]): Promise<void> {
   );
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  /** `reason`: the signal's name, or why the server stops by itself. */
+  const shutdown = async (reason: string) => {
     if (stopping) {
-      logger().warn({ signal }, "already shutting down");
+      logger().warn({ reason }, "already shutting down");
       return;
     }
     stopping = true;
-    logger().info({ signal }, "shutting down: draining");
+    logger().info({ reason }, "shutting down: draining");
     setPhase("draining");
     try {
       if (config.shutdownDrainSeconds > 0) {
@@ -131,4 +133,19 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  if (config.exitWithParent) watchParent(parent, () => void shutdown("parent exited"));
+}
+
+/**
+ * Calls `onOrphaned` once `parent`, the process that started this one, has exited (this process is
+ * then re-parented, so its parent id changes). Polled: Node.js has no parent-death signal.
+ */
+function watchParent(parent: number, onOrphaned: () => void, intervalMs = 250): void {
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    logger().warn({ parent }, "the parent process exited");
+    onOrphaned();
+  }, intervalMs);
+  timer.unref();
 }
