@@ -1,13 +1,22 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { leftovers } from "../testing/processes";
 
 /**
  * `npm test`: every test, in order — static checks, unit, integration (real PostgreSQL), a fresh
  * production build, black-box system tests against the started server, and Playwright end-to-end.
  * Stops at the first failing stage; ends with one summary line of all counted tests.
+ *
+ * Then it checks that the run left nothing behind: every process it started carries RUN_VARIABLE in
+ * its environment (inherited, whatever starts it), and every temporary folder goes to a folder of
+ * the run's own (TMPDIR). A process still running or a `minitwit-*` folder left there fails the run,
+ * naming it; both are removed either way.
  */
+
+const RUN_VARIABLE = "MINITWIT_TEST_RUN";
 
 type Counts = { passed: number; failed: number; skipped: number };
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
@@ -48,6 +57,12 @@ async function playwrightCounts(file: string): Promise<Counts> {
 
 async function main() {
   const reports = await mkdtemp(path.join(os.tmpdir(), "minitwit-test-reports-"));
+  const runId = randomUUID();
+  const runTmp = await mkdtemp(path.join(os.tmpdir(), "minitwit-test-run-"));
+  // Traversable by others: tests start PostgreSQL servers as the postgres user in folders below it.
+  await chmod(runTmp, 0o755);
+  process.env[RUN_VARIABLE] = runId;
+  process.env.TMPDIR = runTmp;
   const stages: { name: string; run: () => Promise<number>; counts?: () => Promise<Counts> }[] = [
     {
       name: "check (format, lint, types, codegen drift)",
@@ -112,6 +127,12 @@ async function main() {
     }
   }
   await rm(reports, { recursive: true, force: true });
+  const problems = await leftovers({ variable: RUN_VARIABLE, value: runId, tmpDir: runTmp });
+  if (problems.length > 0) {
+    console.error(`\n== LEFT BEHIND by the tests (a test that cleans up after itself fixes this):`);
+    for (const problem of problems) console.error(`  ${problem}`);
+    failedStage ??= "clean-up check";
+  }
   if (failedStage) {
     console.error(`\n== FAILED: ${failedStage}`);
     if (total.failed === 0) total.failed = 1;
