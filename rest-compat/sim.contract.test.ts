@@ -7,10 +7,14 @@ import { randomBytes } from "node:crypto";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { OpenApiChecker } from "./openapi-check";
+
 const BASE = `${process.env.MINITWIT_TEST_URL ?? "http://127.0.0.1:3000"}/sim`;
 const AUTH = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh";
 const FORBIDDEN = '{"status": 403, "error_msg": "You are not authorized to use this resource!"}';
 const tag = randomBytes(4).toString("hex");
+// Every answer below is also checked against the protocol's OpenAPI document (rest-compat/openapi.json).
+const openapi = new OpenApiChecker();
 
 interface Call {
   method?: string;
@@ -52,6 +56,13 @@ async function call({
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await response.text();
+  openapi.check({
+    method,
+    path: url.pathname.slice(new URL(BASE).pathname.length),
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    body: text,
+  });
   return {
     status: response.status,
     text,
@@ -281,6 +292,10 @@ describe("POST /register", () => {
     expect((answer.json() as { error_msg: string }).error_msg).toBe(message);
   });
 
+  it("refuses a 2 MB body with 413", async () => {
+    expectError(await register(`big_${tag}`, { email: "x".repeat(2 * 1024 * 1024) }), 413);
+  });
+
   it("lets exactly one of many racing registrations of one name through", async () => {
     const name = `Racer ${tag}`;
     const answers = await Promise.all(Array.from({ length: 8 }, () => register(name)));
@@ -507,5 +522,12 @@ describe("routing", () => {
     ["DELETE", `/fllws/${enc(ROGER)}`],
   ])("answers %s %s with 405 JSON", async (method, path) => {
     expectError(await call({ method, path }), 405);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  // Runs last: by now every request above went through `call`, which checked each answer.
+  it("describes no answer the server was not seen to give", () => {
+    expect(openapi.unseen()).toEqual([]);
   });
 });

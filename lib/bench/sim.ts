@@ -24,6 +24,8 @@ import { formatErrorLine, formatSummary, type RunStats } from "@/lib/simulator/r
 import { runScenario } from "@/lib/simulator/runner";
 import { readScenarioFile, type Action } from "@/lib/simulator/scenario";
 
+import { simulatorRun, writeBenchResults } from "./results";
+
 /** Where the course's sample sits beside the repository; `--scenario` points elsewhere. */
 const SAMPLE = path.resolve(process.cwd(), "..", "shared", "data", "minitwit_scenario.csv");
 const SAMPLE_SIZE = 25_922;
@@ -153,6 +155,7 @@ async function main(): Promise<number> {
           concurrency: copies,
           usernameSuffix: suffix,
           onError: (error) => console.log(formatErrorLine(error)),
+          keepSamples: true,
         });
         const measured = { label, stats, cpuMsPerAction: (cpuMs(pid) - before) / stats.actions };
         print(measured);
@@ -179,6 +182,12 @@ async function main(): Promise<number> {
         `server CPU ${cpuMsPerAction.toFixed(3)} ms/action`,
     );
   }
+  const written = await writeBenchResults({
+    bench: "sim",
+    context: { scenario: source, limit: limit ?? null },
+    runs: results.map((r) => simulatorRun(r.label, r.stats, { serverCpuMsPerAction: r.cpuMsPerAction })),
+  });
+  console.log(`\nresults: ${written.json}\ncharts:  ${written.charts.join("\n         ")}`);
   return results.some((r) => r.stats.errors > 0) ? 1 : 0;
 }
 

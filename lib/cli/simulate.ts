@@ -1,6 +1,9 @@
 /**
  * The course's simulator, replaying a scenario against the `/sim` protocol:
- *   npm run simulate -- --url http://localhost:3000/sim --scenario FILE [--concurrency K] [--speedup X] [--limit N]
+ *   npm run simulate -- --url http://localhost:3000/sim --scenario FILE [--concurrency K] [--speedup X] [--limit N] [--json]
+ * Progress goes to stderr: one line redrawn on a terminal, a plain line per tenth of the run elsewhere.
+ * Error lines and the summary go to stdout; with --json the summary is one JSON object there and the
+ * error lines go to stderr, so stdout stays machine-readable.
  * and a generator of synthetic scenarios in the same format:
  *   npm run simulate -- generate --actions N --users U --seed S [--out FILE]
  * Exit status: 0 without errors, 1 when any action failed, 2 on bad usage.
@@ -10,6 +13,7 @@ import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
 
 import { generateScenario } from "@/lib/simulator/generate";
+import { ProgressReporter } from "@/lib/simulator/progress";
 import { formatErrorLine, formatSummary } from "@/lib/simulator/report";
 import { runScenario } from "@/lib/simulator/runner";
 import { readScenarioFile, writeScenario } from "@/lib/simulator/scenario";
@@ -68,6 +72,7 @@ async function simulate(args: string[]): Promise<number> {
       speedup: { type: "string" },
       limit: { type: "string" },
       timeout: { type: "string" },
+      json: { type: "boolean" },
     },
   });
   if (values.url === undefined || values.scenario === undefined) {
@@ -75,6 +80,8 @@ async function simulate(args: string[]): Promise<number> {
   }
   const concurrency = number(values.concurrency, "concurrency", 1);
   if (concurrency < 1) throw new UsageError("--concurrency must be at least 1");
+  const json = values.json === true;
+  const progress = new ProgressReporter(process.stderr);
   const stats = await runScenario({
     baseUrl: values.url,
     actions: await readScenarioFile(values.scenario),
@@ -82,9 +89,11 @@ async function simulate(args: string[]): Promise<number> {
     speedup: number(values.speedup, "speedup", 0, false),
     limit: values.limit === undefined ? undefined : number(values.limit, "limit", 0),
     timeoutMs: number(values.timeout, "timeout", 300, false),
-    onError: (error) => console.log(formatErrorLine(error)),
+    onError: (error) => progress.printAbove(formatErrorLine(error), json ? process.stderr : process.stdout),
+    onProgress: (update) => progress.update(update),
   });
-  console.log(formatSummary(stats));
+  progress.finish();
+  console.log(json ? JSON.stringify(stats) : formatSummary(stats));
   return stats.errors === 0 ? 0 : 1;
 }
 

@@ -38,6 +38,7 @@ export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
   "manifest.webmanifest",
   "static",
   "settings",
+  "docs",
   "admin",
   "avatar",
   "icon.svg",

@@ -6,17 +6,25 @@ export interface CspOptions {
   dev: boolean;
   /** Extra image origins (Gravatar, when configured). */
   imageOrigins?: readonly string[];
+  /** Extra font sources (`data:` for GraphiQL, whose stylesheet embeds its fonts). */
+  fontSources?: readonly string[];
   https: boolean;
 }
 
-export function contentSecurityPolicy({ nonce, dev, imageOrigins = [], https }: CspOptions): string {
+export function contentSecurityPolicy({
+  nonce,
+  dev,
+  imageOrigins = [],
+  fontSources = [],
+  https,
+}: CspOptions): string {
   const directives = [
     "default-src 'self'",
     // 'strict-dynamic' lets Next's nonced bootstrap load its chunks; 'self' is the fallback for old browsers.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     `style-src 'self' 'nonce-${nonce}'`,
     ["img-src 'self' data:", ...imageOrigins].join(" "),
-    "font-src 'self'",
+    ["font-src 'self'", ...fontSources].join(" "),
     `connect-src 'self'${dev ? " ws: wss:" : ""}`,
     "object-src 'none'",
     "base-uri 'self'",

@@ -29,6 +29,8 @@ export interface RunStats {
   requestsPerSecond: number;
   /** Milliseconds, over requests that got a complete response. */
   latency: LatencySummary;
+  /** With `keepSamples`: each such request's start (ms since the run began) and latency (ms). */
+  samples?: { startMs: number[]; latencyMs: number[] };
 }
 
 /** Nearest-rank percentile of ascending `sorted`; 0 for no samples. */

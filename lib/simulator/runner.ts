@@ -30,6 +30,17 @@ export interface RunOptions {
   /** Appended to every username, so repeated runs against one database do not collide. */
   usernameSuffix?: string;
   onError?: (error: ActionError) => void;
+  /** Called after every action (all copies together); cheap, so throttle what it draws. */
+  onProgress?: (progress: Progress) => void;
+  /** Keep every response's start time and latency in `RunStats.samples` (for charts). */
+  keepSamples?: boolean;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  errors: number;
+  elapsedMs: number;
 }
 
 type Outcome = { status: number } | { failure: "ReadTimeout" | "ConnectTimeout" | "ConnectionError" };
@@ -148,8 +159,11 @@ export async function runScenario(options: RunOptions): Promise<RunStats> {
   };
 
   const latencies: number[] = [];
+  const startedAt: number[] = [];
   const errorsByKind: Record<string, number> = {};
   let errors = 0;
+  let done = 0;
+  const total = actions.length * copies;
   const report = (error: ActionError) => {
     errors++;
     errorsByKind[error.kind] = (errorsByKind[error.kind] ?? 0) + 1;
@@ -172,16 +186,21 @@ export async function runScenario(options: RunOptions): Promise<RunStats> {
         timeoutMs,
       );
       const kind = "status" in outcome ? String(outcome.status) : outcome.failure;
-      if ("status" in outcome) latencies.push(performance.now() - started);
+      if ("status" in outcome) {
+        latencies.push(performance.now() - started);
+        if (options.keepSamples) startedAt.push(started - runStarted);
+      }
       if (!("status" in outcome) || !succeeded(action, outcome.status)) {
         report({ time: new Date(), host: options.baseUrl, latest, kind, command: action.command });
       }
+      done++;
+      options.onProgress?.({ done, total, errors, elapsedMs: performance.now() - runStarted });
     }
   };
 
-  const started = performance.now();
+  const runStarted = performance.now();
   await Promise.all(Array.from({ length: copies }, (_, copy) => replay(copy)));
-  const durationMs = performance.now() - started;
+  const durationMs = performance.now() - runStarted;
   const sent = actions.length * copies;
   return {
     actions: sent,
@@ -190,5 +209,6 @@ export async function runScenario(options: RunOptions): Promise<RunStats> {
     durationMs,
     requestsPerSecond: durationMs === 0 ? 0 : (sent * 1000) / durationMs,
     latency: summarizeLatencies(latencies),
+    ...(options.keepSamples ? { samples: { startMs: startedAt, latencyMs: latencies } } : {}),
   };
 }

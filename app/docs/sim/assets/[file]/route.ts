@@ -1,0 +1,1 @@
+export { simDocsAsset as GET } from "@/lib/web/sim-docs";
