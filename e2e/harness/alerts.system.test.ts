@@ -36,6 +36,7 @@ import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
  */
 const FACTOR = 15;
 const SLACK_MS = 10_000;
+const STARTUP_TIMEOUT_MS = 150_000;
 const root = path.resolve(__dirname, "../..");
 const GRAFANA_URL = "http://grafana.test:3001";
 
@@ -175,6 +176,8 @@ describe.skipIf(missing.length > 0)(
         databaseUrl: database?.url,
         dataDir: instance.dataDir,
         env: { METRICS_TOKEN: metricsToken, LOG_LEVEL: "warn" },
+        // Two servers starting at once on a loaded 2-core machine took longer than the default 60 s.
+        timeoutMs: STARTUP_TIMEOUT_MS,
       });
     }
 
@@ -346,7 +349,7 @@ describe.skipIf(missing.length > 0)(
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       startedAt = Date.now();
-    }, 150_000);
+    }, 3 * STARTUP_TIMEOUT_MS);
 
     afterAll(async () => {
       if (timeline.length > 0) {
@@ -359,66 +362,71 @@ describe.skipIf(missing.length > 0)(
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
     }, 60_000);
 
-    it("kill one instance: chat gets MinitwitInstanceDown for that instance, once, with summary, instance and dashboard link", async () => {
-      const [a, b] = instances;
-      const target = `127.0.0.1:${a!.port}`;
-      const killedAt = Date.now();
-      expect(await a!.server!.stop("SIGKILL")).toBeNull();
-      const bound =
-        (timings.scrape + 2 * timings.evaluation + timings.instanceDownFor + timings.ticketWait) / FACTOR +
-        SLACK_MS;
-      const firing = await waitFor(
-        `MinitwitInstanceDown for ${target}`,
-        (all) =>
-          all.find(
-            (n) =>
-              n.channel === "chat" &&
-              n.alertname === "MinitwitInstanceDown" &&
-              n.status === "firing" &&
-              n.at >= killedAt,
-          ),
-        bound,
-      );
-      timeline.push(
-        `MinitwitInstanceDown ${target}: received after ${seconds(firing.at - killedAt)} ` +
-          `[${production(firing.at - killedAt)}] (SIGKILL → chat; ${boundText(bound)})`,
-      );
-      expect(firing).toMatchObject({ kind: "TICKET", instance: target, count: 1, color: "warning" });
-      expect(firing.link).toBe(`${GRAFANA_URL}/d/minitwit-instances`);
-      expect(firing.text).toContain(`Minitwit instance ${target} is not answering scrapes`);
-      expect(firing.text).toContain(`Instance: ${target}\n`);
-      expect(firing.text).toContain(`Dashboard: ${GRAFANA_URL}/d/minitwit-instances\n`);
+    it(
+      "kill one instance: chat gets MinitwitInstanceDown for that instance, once, with summary, instance and dashboard link",
+      async () => {
+        const [a, b] = instances;
+        const target = `127.0.0.1:${a!.port}`;
+        const killedAt = Date.now();
+        expect(await a!.server!.stop("SIGKILL")).toBeNull();
+        const bound =
+          (timings.scrape + 2 * timings.evaluation + timings.instanceDownFor + timings.ticketWait) / FACTOR +
+          SLACK_MS;
+        const firing = await waitFor(
+          `MinitwitInstanceDown for ${target}`,
+          (all) =>
+            all.find(
+              (n) =>
+                n.channel === "chat" &&
+                n.alertname === "MinitwitInstanceDown" &&
+                n.status === "firing" &&
+                n.at >= killedAt,
+            ),
+          bound,
+        );
+        timeline.push(
+          `MinitwitInstanceDown ${target}: received after ${seconds(firing.at - killedAt)} ` +
+            `[${production(firing.at - killedAt)}] (SIGKILL → chat; ${boundText(bound)})`,
+        );
+        expect(firing).toMatchObject({ kind: "TICKET", instance: target, count: 1, color: "warning" });
+        expect(firing.link).toBe(`${GRAFANA_URL}/d/minitwit-instances`);
+        expect(firing.text).toContain(`Minitwit instance ${target} is not answering scrapes`);
+        expect(firing.text).toContain(`Instance: ${target}\n`);
+        expect(firing.text).toContain(`Dashboard: ${GRAFANA_URL}/d/minitwit-instances\n`);
 
-      // Start it again (same port, same data): the same alert resolves, in its own message.
-      const restartedAt = Date.now();
-      await startInstance(a!);
-      const readyAt = Date.now();
-      const resolveBound =
-        (timings.scrape + 2 * timings.evaluation + timings.groupInterval) / FACTOR + SLACK_MS;
-      const resolved = await waitFor(
-        `resolved MinitwitInstanceDown for ${target}`,
-        (all) =>
-          all.find(
-            (n) => n.channel === "chat" && n.alertname === "MinitwitInstanceDown" && n.status === "resolved",
-          ),
-        resolveBound,
-      );
-      // Prometheus may scrape /metrics before /readyz turns 200 (the warm-up runs in between).
-      timeline.push(
-        `MinitwitInstanceDown ${target}: resolved after ${seconds(resolved.at - restartedAt)} from the restart ` +
-          `(ready after ${seconds(readyAt - restartedAt)}; from ready ${boundText(resolveBound)})`,
-      );
-      expect(resolved).toMatchObject({ kind: "TICKET", instance: target, count: 1, color: "good" });
-      expect(resolved.text).toMatch(/resolved \d{4}-\d\d-\d\d /);
+        // Start it again (same port, same data): the same alert resolves, in its own message.
+        const restartedAt = Date.now();
+        await startInstance(a!);
+        const readyAt = Date.now();
+        const resolveBound =
+          (timings.scrape + 2 * timings.evaluation + timings.groupInterval) / FACTOR + SLACK_MS;
+        const resolved = await waitFor(
+          `resolved MinitwitInstanceDown for ${target}`,
+          (all) =>
+            all.find(
+              (n) =>
+                n.channel === "chat" && n.alertname === "MinitwitInstanceDown" && n.status === "resolved",
+            ),
+          resolveBound,
+        );
+        // Prometheus may scrape /metrics before /readyz turns 200 (the warm-up runs in between).
+        timeline.push(
+          `MinitwitInstanceDown ${target}: resolved after ${seconds(resolved.at - restartedAt)} from the restart ` +
+            `(ready after ${seconds(readyAt - restartedAt)}; from ready ${boundText(resolveBound)})`,
+        );
+        expect(resolved).toMatchObject({ kind: "TICKET", instance: target, count: 1, color: "good" });
+        expect(resolved.text).toMatch(/resolved \d{4}-\d\d-\d\d /);
 
-      // Once: one firing and one resolved message about it, nothing about the other instance, no e-mail.
-      const during = notifications().filter((n) => n.at >= killedAt && n.channel !== "heartbeat");
-      expect(during.map((n) => `${n.channel} ${n.title}`)).toEqual([
-        `chat [TICKET] FIRING MinitwitInstanceDown on ${target}`,
-        `chat [TICKET] RESOLVED MinitwitInstanceDown on ${target}`,
-      ]);
-      expect(during.some((n) => n.instance === `127.0.0.1:${b!.port}`)).toBe(false);
-    });
+        // Once: one firing and one resolved message about it, nothing about the other instance, no e-mail.
+        const during = notifications().filter((n) => n.at >= killedAt && n.channel !== "heartbeat");
+        expect(during.map((n) => `${n.channel} ${n.title}`)).toEqual([
+          `chat [TICKET] FIRING MinitwitInstanceDown on ${target}`,
+          `chat [TICKET] RESOLVED MinitwitInstanceDown on ${target}`,
+        ]);
+        expect(during.some((n) => n.instance === `127.0.0.1:${b!.port}`)).toBe(false);
+      },
+      2 * STARTUP_TIMEOUT_MS,
+    );
 
     it("stop both: MinitwitNoHealthyInstance is paged by chat and e-mail, and the per-instance alerts are inhibited", async () => {
       const stoppedAt = Date.now();
