@@ -39,7 +39,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
 # Swarm configs are immutable, so their names carry a digest of the files they are made from.
-CONFIG_VERSION="$(cat prometheus/prometheus.yml prometheus/alerts.yml loki/config.yml alloy/config.alloy \
+CONFIG_VERSION="$(cat prometheus/prometheus.yml prometheus/alerts.yml alertmanager/alertmanager.yml \
+  alertmanager/minitwit.tmpl alertmanager/render-config.sh loki/config.yml alloy/config.alloy \
   grafana/provisioning/datasources/*.yml grafana/provisioning/dashboards/*.yml grafana/dashboards/*.json |
   sha256sum | cut -c1-12)"
 export CONFIG_VERSION
@@ -49,7 +50,8 @@ fi
 
 log() { printf '[deploy %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
-for secret in database_url postgres_password auth_secret simulator_password metrics_token grafana_admin_password; do
+for secret in database_url postgres_password auth_secret simulator_password metrics_token grafana_admin_password \
+  alert_chat_webhook_url alert_heartbeat_url alert_email alert_smtp_password; do
   if ! docker secret inspect "$secret" >/dev/null 2>&1; then
     echo "deploy.sh: docker secret '$secret' is missing; create it first (docker/README.md, Secrets)" >&2
     exit 1

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Static validation of everything deployment-related; nothing is built, pulled or started:
-#   compose and stack files, Prometheus config, alert rules and their unit tests, Grafana dashboards
-#   (JSON, PromQL syntax, metric names against the app's contract), YAML files, Terraform formatting,
-#   GitHub workflows (actionlint, and every action pinned to a commit), the Renovate configuration
-#   (renovate-config-validator) and every shell script (shellcheck).
+#   compose and stack files, Prometheus config, alert rules and their unit tests, the Alertmanager
+#   configuration (rendered from the example secrets, amtool check-config, the receiver of every alert
+#   rule), Grafana dashboards (JSON, PromQL syntax, metric names against the app's contract), YAML
+#   files, Terraform formatting, GitHub workflows (actionlint, and every action pinned to a commit), the
+#   Renovate configuration (renovate-config-validator) and every shell script (shellcheck).
 #
 #   docker/validate-config.sh                  # from anywhere inside the repository
 #   METRICS_FILE=metrics.txt docker/validate-config.sh   # also check dashboards against a live /metrics
@@ -42,6 +43,7 @@ missing=()
 need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)"); }
 need node "Node.js 20.19+ or 24"
 need promtool "Debian/Ubuntu package prometheus"
+need amtool "Debian/Ubuntu package prometheus-alertmanager"
 need terraform "HashiCorp terraform"
 need shellcheck "package shellcheck"
 need git "git"
@@ -115,6 +117,85 @@ check_prometheus_config() {
 step "prometheus.yml (promtool check config)" check_prometheus_config
 step "alert rules (promtool check rules)" promtool check rules docker/prometheus/alerts.yml
 step "alert rule unit tests (promtool test rules)" promtool test rules docker/prometheus/alerts.test.yml
+
+# --- Alertmanager -------------------------------------------------------------------------------------
+# The service renders its configuration at start (docker/alertmanager/render-config.sh); check what it
+# renders from the example secrets (e-mail on, heartbeat off), and with the other branches (heartbeat
+# on, e-mail off), so every block of the template is parsed once.
+render_alertmanager() { # OUTPUT_DIR, then NAME=value overrides
+  local out="$1"
+  shift
+  env GRAFANA_URL=http://localhost:3001 \
+    ALERT_CHAT_WEBHOOK_URL_FILE="$work/secrets/alert_chat_webhook_url" \
+    ALERT_HEARTBEAT_URL_FILE="$work/secrets/alert_heartbeat_url" \
+    ALERT_EMAIL_FILE="$work/secrets/alert_email" \
+    ALERT_SMTP_PASSWORD_FILE="$work/secrets/alert_smtp_password" \
+    "$@" sh docker/alertmanager/render-config.sh docker/alertmanager "$out"
+}
+check_alertmanager_config() {
+  render_alertmanager "$work/alertmanager" &&
+    amtool check-config "$work/alertmanager/alertmanager.yml" || return 1
+  printf 'https://deadmanswitch.example.org/ping/example\n' >"$work/heartbeat_url"
+  : >"$work/no_email"
+  render_alertmanager "$work/alertmanager-variant" \
+    ALERT_HEARTBEAT_URL_FILE="$work/heartbeat_url" ALERT_EMAIL_FILE="$work/no_email" &&
+    amtool check-config "$work/alertmanager-variant/alertmanager.yml"
+}
+step "alertmanager.yml rendered from the examples (amtool check-config)" check_alertmanager_config
+
+check_alert_routes() {
+  # The receiver each rule of alerts.yml must reach. A rule missing here fails the check, so a new
+  # alert is routed on purpose; each rule is tested with the labels it really carries.
+  local -A expected=(
+    [MinitwitInstanceDown]=ticket
+    [MinitwitNoHealthyInstance]=page
+    [MinitwitHighServerErrorRate]=ticket
+    [MinitwitSimulatorSlow]=ticket
+    [MinitwitSimulatorServerErrors]=page
+    [MinitwitSimulatorUnauthorized]=page
+    [MinitwitSimulatorNotFoundSpike]=ticket
+    [MinitwitHeartbeat]=heartbeat
+  )
+  local config="$work/alertmanager/alertmanager.yml" status=0 name labels seen=()
+  [[ -f "$config" ]] || {
+    echo "no rendered alertmanager.yml (see the previous check)"
+    return 1
+  }
+  # shellcheck disable=SC2016 # the single-quoted program is JavaScript, its ${} are template literals
+  while read -r name labels; do
+    seen+=("$name")
+    if [[ -z "${expected[$name]:-}" ]]; then
+      echo "alert $name has no expected receiver in check_alert_routes (docker/validate-config.sh)"
+      status=1
+      continue
+    fi
+    # shellcheck disable=SC2086 # one word per label
+    if amtool config routes test --config.file="$config" --verify.receivers="${expected[$name]}" \
+      "alertname=$name" $labels >/dev/null 2>&1; then
+      echo "$name ($labels) -> ${expected[$name]}"
+    else
+      echo "$name ($labels) should reach ${expected[$name]}, reaches:" \
+        "$(amtool config routes test --config.file="$config" "alertname=$name" $labels 2>/dev/null)"
+      status=1
+    fi
+  done < <(node -e '
+    const { readFileSync } = require("node:fs");
+    const { parse } = require("yaml");
+    for (const group of parse(readFileSync("docker/prometheus/alerts.yml", "utf8")).groups)
+      for (const rule of group.rules)
+        if (rule.alert)
+          console.log(rule.alert, Object.entries(rule.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(" "));
+  ')
+  for name in "${!expected[@]}"; do
+    if [[ " ${seen[*]} " != *" $name "* ]]; then
+      echo "check_alert_routes expects a receiver for $name, which is no rule of alerts.yml"
+      status=1
+    fi
+  done
+  ((${#seen[@]} > 0)) || status=1
+  return "$status"
+}
+step "every alert reaches its receiver (amtool config routes test)" check_alert_routes
 
 # --- Grafana ------------------------------------------------------------------------------------------
 check_dashboards_json() {

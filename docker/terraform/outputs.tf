@@ -18,8 +18,8 @@ output "app_url" {
 }
 
 output "monitoring_tunnel" {
-  description = "Grafana (localhost:3001) and Prometheus (localhost:9090) through SSH."
-  value       = "ssh -N -L 3001:localhost:3001 -L 9090:localhost:9090 root@${digitalocean_droplet.manager.ipv4_address}"
+  description = "Grafana (localhost:3001), Prometheus (localhost:9090) and Alertmanager (localhost:9093) through SSH."
+  value       = "ssh -N -L 3001:localhost:3001 -L 9090:localhost:9090 -L 9093:localhost:9093 root@${digitalocean_droplet.manager.ipv4_address}"
 }
 
 output "database_uri" {
