@@ -27,7 +27,7 @@ describe("Werkzeug password hashes", () => {
 
   it("verifies what real Werkzeug wrote, with the stored parameters", async () => {
     expect(hashes.scrypt).toMatch(/^scrypt:32768:8:1\$/);
-    expect(hashes.pbkdf2).toMatch(/^pbkdf2:sha256:1000000\$/);
+    expect(hashes.pbkdf2).toMatch(/^pbkdf2:sha256:[1-9][0-9]{5,}\$/); // 600,000 or 1,000,000, by version
     for (const stored of Object.values(hashes)) {
       expect(await verifyPassword(stored, PASSWORD), stored).toBe(true);
       expect(await verifyPassword(stored, `${PASSWORD} `), stored).toBe(false);
