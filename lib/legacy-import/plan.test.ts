@@ -154,13 +154,15 @@ describe("MessagePlanner", () => {
     expect(planner.add(message({ messageId: 7, pubDate: "yesterday" }))?.pubDate).toEqual(importTime);
     expect(planner.add(message({ messageId: 8, authorId: 2 }))).toBeNull();
     expect(planner.add(message({ messageId: 9, text: null }))).toBeNull();
+    expect(planner.add(message({ messageId: 10, text: "a\u0000b\u0000" }))?.text).toBe("ab");
     expect(planner.stats).toEqual({
-      total: 9,
-      imported: 7,
+      total: 10,
+      imported: 8,
       hidden: 4,
       unusualFlags: 3,
       unknownAuthor: 1,
       withoutText: 1,
+      nulRemoved: 1,
       missingPubDate: 1,
       unreadablePubDate: 1,
     });
@@ -190,6 +192,16 @@ describe("readPubDate", () => {
 describe("messageIdsInOriginalOrder", () => {
   it("gives the first message of the original's timeline the highest id", () => {
     const newId = messageIdsInOriginalOrder([30, 10, 20], [5, 6, 9]);
-    expect([newId(30), newId(10), newId(20), newId(40)]).toEqual([9, 6, 5, undefined]);
+    expect([newId(30), newId(10), newId(20), newId(40), newId(0), newId(-1)]).toEqual([
+      9,
+      6,
+      5,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    // Sparse or negative ids, as a hand-edited file may have.
+    const sparse = messageIdsInOriginalOrder([-5, 1e9, 7], [1, 2, 3]);
+    expect([sparse(-5), sparse(1e9), sparse(7), sparse(8)]).toEqual([3, 2, 1, undefined]);
   });
 });

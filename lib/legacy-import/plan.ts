@@ -149,6 +149,8 @@ export type MessageStats = {
   unusualFlags: number;
   unknownAuthor: number;
   withoutText: number;
+  /** Texts that held NUL characters, which PostgreSQL cannot store: imported without them. */
+  nulRemoved: number;
   /** NULL publication times, set to the import time. */
   missingPubDate: number;
   /** Publication times that are not a number of seconds in years 1 to 9999, also set to the import time. */
@@ -186,6 +188,7 @@ export class MessagePlanner {
     unusualFlags: 0,
     unknownAuthor: 0,
     withoutText: 0,
+    nulRemoved: 0,
     missingPubDate: 0,
     unreadablePubDate: 0,
   };
@@ -218,8 +221,13 @@ export class MessagePlanner {
       this.stats.hidden++;
       if (row.flagged !== 1) this.stats.unusualFlags++;
     }
+    let text = row.text;
+    if (text.includes("\u0000")) {
+      text = text.replaceAll("\u0000", "");
+      this.stats.nulRemoved++;
+    }
     this.stats.imported++;
-    return { id, authorId, text: row.text, pubDate, flagged };
+    return { id, authorId, text, pubDate, flagged };
   }
 }
 
@@ -233,9 +241,24 @@ export function messageIdsInOriginalOrder(
   allocated: readonly number[],
 ): (messageId: number) => number | undefined {
   if (allocated.length !== order.length) throw new Error("one id per message is needed");
+  const last = order.length - 1;
+  let max = 0;
+  for (const messageId of order) if (messageId > max) max = messageId;
+  // The original's ids are autoincrement, dense in practice: an array indexed by id is a fraction of
+  // a Map's time and memory for a million messages. Sparse ids (or negative ones) take the Map.
+  if (max <= 4 * order.length + 1024 && order.every((messageId) => messageId > 0)) {
+    const ids = new Int32Array(max + 1);
+    order.forEach((messageId, position) => {
+      ids[messageId] = allocated[last - position]!;
+    });
+    return (messageId) =>
+      Number.isInteger(messageId) && messageId > 0 && messageId <= max
+        ? ids[messageId] || undefined
+        : undefined;
+  }
   const ids = new Map<number, number>();
   order.forEach((messageId, position) => {
-    ids.set(messageId, allocated[order.length - 1 - position]!);
+    ids.set(messageId, allocated[last - position]!);
   });
   return (messageId) => ids.get(messageId);
 }

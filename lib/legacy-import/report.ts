@@ -68,12 +68,6 @@ function refusalLines(refusal: Refusal, renameCollisions: boolean): string[] {
         .join(", ")}${refusal.collisions.length > 3 ? ", ..." : ""}.`,
     );
   }
-  if (refusal.nulMessages.length > 0) {
-    lines.push(
-      `Messages contain NUL characters, which PostgreSQL cannot store (message_id ${refusal.nulMessages.join(", ")}${refusal.nulMessages.length >= SAMPLE ? ", ..." : ""}).`,
-      "Remove them from those texts in the file, then run again.",
-    );
-  }
   return lines;
 }
 
@@ -131,6 +125,11 @@ function reportLines(report: ImportReport, target: string, renameCollisions: boo
         "user has a password hash",
         "users have password hashes",
       )} Minitwit cannot verify (${unusable.map(([format, count]) => `${n(count)} ${format}`).join(", ")}): they ${report.dryRun ? "would be" : "are"} imported but cannot sign in`,
+    );
+  }
+  if (messages.nulRemoved > 0) {
+    lines.push(
+      `  texts: ${plural(messages.nulRemoved, "message")} held NUL characters, which PostgreSQL cannot store: ${report.dryRun ? "they would be" : "they were"} removed`,
     );
   }
   if (users.plan.missingEmails > 0) {

@@ -88,23 +88,6 @@ describe("reading an original MiniTwit database", () => {
     }
   });
 
-  it("finds texts holding NUL, which PostgreSQL cannot store", async () => {
-    const source = await openLegacyDatabase(
-      file("nul.db", {
-        users,
-        messages: [
-          { message_id: 1, author_id: 1, text: "fine", pub_date: 1 },
-          { message_id: 2, author_id: 1, text: "bad\u0000text", pub_date: 1 },
-        ],
-      }),
-    );
-    try {
-      expect(source.messagesWithNul(10)).toEqual([2]);
-    } finally {
-      source.close();
-    }
-  });
-
   it("reads a WAL-mode file that was closed cleanly", async () => {
     const wal = file("wal.db", {
       users,

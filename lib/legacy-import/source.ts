@@ -53,8 +53,6 @@ export type LegacySource = {
    * Messages whose author is not in the user table are left out (the original's join dropped them).
    */
   publicTimelineOrder(): number[];
-  /** Ids of messages whose text holds a NUL character (PostgreSQL text cannot), at most `limit`. */
-  messagesWithNul(limit: number): number[];
   close(): void;
 };
 
@@ -265,11 +263,6 @@ function describeSource(file: string, fingerprint: string, size: number, db: Dat
         for (const id of batch) ids.push(id);
       }
       return ids;
-    },
-    messagesWithNul(limit) {
-      return all(
-        `SELECT message_id FROM message WHERE instr(CAST(text AS BLOB), X'00') > 0 ORDER BY message_id LIMIT ${Math.trunc(limit)}`,
-      ).map((row) => Number(row[0]));
     },
     close() {
       db.close();
