@@ -11,7 +11,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import initSqlJs from "sql.js";
@@ -154,7 +154,7 @@ async function main() {
     await writeLegacyFile(file);
     await writeLegacyFile(copy, 8);
     console.log(
-      `generated two original MiniTwit files of ${MESSAGES.toLocaleString("en-US")} messages, ${USERS.toLocaleString("en-US")} users, ${FOLLOWS.toLocaleString("en-US")} follow rows in ${seconds(performance.now() - started)}`,
+      `generated two original MiniTwit files of ${MESSAGES.toLocaleString("en-US")} messages, ${USERS.toLocaleString("en-US")} users, ${FOLLOWS.toLocaleString("en-US")} follow rows (${((await stat(file)).size / 1024 / 1024).toFixed(0)} MiB each) in ${seconds(performance.now() - started)}`,
     );
 
     await dropIfOurs(serverUrl);
