@@ -356,6 +356,33 @@ describe("importing an original MiniTwit database", () => {
     expect(await db().user.count({ where: { username: names.alice } })).toBe(0);
   });
 
+  it("gives up, writing nothing, when someone signs up with an imported name during the import", async () => {
+    const { spec, names } = exampleMinitwit(suffix());
+    const before = await snapshot();
+    // The sign-up lands between the collision check and the import's INSERT (a trigger puts it there).
+    await db().$executeRawUnsafe(`CREATE FUNCTION legacy_test_race() RETURNS trigger AS $$
+      BEGIN
+        IF pg_trigger_depth() = 1 AND NEW.username = '${names.bob}' THEN
+          INSERT INTO users (username, email, pw_hash) VALUES (NEW.username, 'racer@x', 'x');
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await db().$executeRawUnsafe(
+      `CREATE TRIGGER legacy_test_race BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION legacy_test_race()`,
+    );
+    try {
+      const error = await importLegacyDatabase(fixture("race.db", spec)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LegacyImportError);
+      expect((error as Error).message).toMatch(
+        /registered one of the imported usernames while the import ran/,
+      );
+    } finally {
+      await db().$executeRawUnsafe(`DROP TRIGGER legacy_test_race ON users`);
+      await db().$executeRawUnsafe(`DROP FUNCTION legacy_test_race()`);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("refuses each kind of bad file with its message, and changes nothing", async () => {
     const files = await badMinitwitFiles(path.join(dir, "bad"));
     const before = await snapshot();

@@ -15,7 +15,7 @@ import {
   type UserPlan,
 } from "./plan";
 import { pgArray } from "./pg-array";
-import { openLegacyDatabase, type LegacySource, type LegacyUser } from "./source";
+import { LegacyImportError, openLegacyDatabase, type LegacySource, type LegacyUser } from "./source";
 
 /**
  * `npm run import:legacy`: an original MiniTwit SQLite database into Minitwit's, all or nothing.
@@ -258,8 +258,8 @@ async function insertUsers(client: Client, users: PlannedUser[], ids: number[]):
     ON CONFLICT DO NOTHING`;
   if (inserted !== users.length) {
     // Checked before the transaction's first write; only a sign-up during the import gets here.
-    throw new Error(
-      "A user registered one of the imported usernames while the import ran; nothing was imported. Run it again.",
+    throw new LegacyImportError(
+      "A user registered one of the imported usernames while the import ran, so the import was rolled back. Run it again.",
     );
   }
 }

@@ -2,7 +2,10 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import initSqlJs, { type Database, type SqlValue } from "sql.js";
 
-/** A file the importer refuses, or a database it cannot read: the message says which and why. */
+/**
+ * A file the importer refuses or cannot read, or an import it had to give up (rolled back): the
+ * message says which and why, for the operator as it is.
+ */
 export class LegacyImportError extends Error {
   constructor(message: string) {
     super(message);
