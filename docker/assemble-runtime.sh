@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Assembles what the runtime image ships, from a finished build (`npm run build && npm run
 # build:server`), into one folder: the standalone Next.js output with its traced node_modules, the
-# static assets, the bundled server and migrator, the migrations and the health probe. The Dockerfile
+# static assets, the bundled server, migrator and legacy importer, the migrations and the health probe. The Dockerfile
 # runs it; the system tests run it too and start the result against PostgreSQL, so the image's
 # layout is tested here even where no image can be built.
 #
@@ -10,7 +10,7 @@ set -euo pipefail
 out="${1:?usage: docker/assemble-runtime.sh OUT_DIR}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-for required in .next/standalone/node_modules .next/static dist/server.mjs dist/migrate.mjs; do
+for required in .next/standalone/node_modules .next/static dist/server.mjs dist/migrate.mjs dist/import.mjs; do
   [ -e "$required" ] || { echo "assemble-runtime.sh: $required is missing (npm run build && npm run build:server)" >&2; exit 2; }
 done
 
@@ -21,6 +21,13 @@ if [ -d public ]; then cp -a public "$out/public"; else mkdir -p "$out/public"; 
 cp -a dist "$out/dist"
 cp -a prisma/migrations "$out/prisma/migrations"
 cp -a docker/healthcheck.mjs "$out/docker/healthcheck.mjs"
+
+# The importer's SQLite (WebAssembly) is not part of the app, so Next's tracing leaves it out: only the
+# Node build and its wasm file, not the package's other builds (31 MB).
+sqljs="$out/node_modules/sql.js"
+mkdir -p "$sqljs/dist"
+cp -a node_modules/sql.js/package.json node_modules/sql.js/LICENSE "$sqljs/"
+cp -a node_modules/sql.js/dist/sql-wasm.js node_modules/sql.js/dist/sql-wasm.wasm "$sqljs/dist/"
 
 # Next's file tracing copies whole packages; drop what the app never loads: sharp/libvips (no
 # next/image here) and Prisma's engines for other databases and its Rust-engine builds.

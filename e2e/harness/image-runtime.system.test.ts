@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../lib/db/test-database";
 import { freePort } from "../../lib/server/free-port";
+import { exampleMinitwit, writeMinitwitDatabase } from "../../lib/testing/minitwit-db";
 import { tempDir } from "./server";
 
 const run = promisify(execFile);
@@ -54,12 +55,18 @@ describe("the image's runtime files", () => {
     ).toBe(false);
   });
 
-  it("migrate with the one-shot command, then serve pages, the simulator API and the health probe", async () => {
+  it("migrate with the one-shot command, import an original MiniTwit database, then serve pages, the simulator API and the health probe", async () => {
     const migrated = await run("node", ["dist/migrate.mjs"], {
       cwd: runtime,
       env: { ...env, LOG_LEVEL: "info" },
     });
     expect(migrated.stdout).toContain("applied migration");
+    const legacy = exampleMinitwit("_image");
+    const legacyFile = path.join(work.dir, "minitwit.db");
+    writeMinitwitDatabase(legacyFile, legacy.spec);
+    const imported = await run("node", ["dist/import.mjs", legacyFile], { cwd: runtime, env });
+    expect(imported.stdout).toContain(`Imported ${legacyFile} into PostgreSQL at`);
+    expect(imported.stdout).toContain("  messages: 44 of 45 imported");
 
     const server = spawn("node", ["dist/server.mjs"], {
       cwd: runtime,
@@ -107,6 +114,13 @@ describe("the image's runtime files", () => {
         }),
       });
       expect(form.status).toBe(303);
+      const signedIn = await fetch(`${base}/login`, {
+        method: "POST",
+        redirect: "manual",
+        body: new URLSearchParams({ username: legacy.names.alice, password: legacy.passwords.alice }),
+      });
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.getSetCookie().join(";")).toContain("authjs.session-token=");
     } finally {
       server.kill("SIGTERM");
     }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { pgConfigFromUrl } from "./pg-config";
+import { pgConfigFromUrl, withClient } from "./pg-config";
 
 /**
  * Applies pending migrations from prisma/migrations, recording them in Prisma's own
@@ -31,6 +31,28 @@ async function readMigrations(dir: string) {
       return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     }),
   );
+}
+
+/**
+ * Names of the migrations of this build that the database has not applied (all of them on an empty
+ * database), for tools that need the current schema but must not change it themselves.
+ */
+export async function pendingMigrations(
+  databaseUrl: string,
+  dir = defaultMigrationsDir(),
+): Promise<string[]> {
+  const migrations = await readMigrations(dir);
+  const applied = await withClient(databaseUrl, async (client) => {
+    const { rows } = await client.query<{ ready: boolean }>(
+      `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS ready`,
+    );
+    if (!rows[0]?.ready) return new Set<string>();
+    const done = await client.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    return new Set(done.rows.map((row) => row.migration_name));
+  });
+  return migrations.map((m) => m.name).filter((name) => !applied.has(name));
 }
 
 export async function applyMigrations(

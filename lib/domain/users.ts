@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { query, sql, isUniqueViolation } from "../db/sql";
 import { DomainError } from "../errors";
 import { countBusinessEvent } from "../observability/metrics";
-import { hashPassword, verifyDummyPassword, verifyPassword } from "./password";
+import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "./password";
+import { upgradePasswordHash } from "./upgrade-password-hash";
 
 export type Role = "USER" | "ADMIN";
 
@@ -142,6 +143,7 @@ export async function verifyCredentials(username: string, password: string): Pro
     return { ok: false, reason: "USER_NOT_FOUND" };
   }
   if (!(await verifyPassword(row.pwHash, password))) return { ok: false, reason: "BAD_PASSWORD" };
+  if (needsRehash(row.pwHash)) await upgradePasswordHash(row.id, row.pwHash, password);
   return { ok: true, user: { id: row.id, username: row.username, role: row.role } };
 }
 
