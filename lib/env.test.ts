@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { assertDeployable, ConfigError, isPlaceholderSecret, parseEnv, resolveFileSecrets } from "./env";
@@ -92,6 +94,30 @@ describe("example secrets", () => {
       };
       resolveFileSecrets(src, read);
       expect(configError(() => parseEnv(src)).variable).toBe(name);
+    }
+  });
+});
+
+describe("docker/generate-secrets.sh", () => {
+  it("writes secrets a deployment accepts", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "minitwit-secrets-"));
+    try {
+      execFileSync("bash", [path.join(import.meta.dirname, "..", "docker", "generate-secrets.sh")], {
+        env: { ...process.env, MINITWIT_SECRETS_DIR: dir },
+      });
+      const src: Record<string, string | undefined> = { NODE_ENV: "production" };
+      for (const name of ["DATABASE_URL", "AUTH_SECRET", "SIMULATOR_PASSWORD", "METRICS_TOKEN"]) {
+        src[`${name}_FILE`] = path.join(dir, name.toLowerCase());
+      }
+      resolveFileSecrets(src);
+      const config = parseEnv(src);
+      expect(() => assertDeployable(config, src)).not.toThrow();
+      expect(config.authSecret?.length).toBeGreaterThanOrEqual(32);
+      expect(new URL(config.databaseUrl!).password).toBe(
+        readFileSync(path.join(dir, "postgres_password"), "utf8"),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,7 +1,10 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import http from "node:http";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../../e2e/harness/server";
+import { startTestServer, tempDir, type TestServer } from "../../e2e/harness/server";
 import { createTestDatabase, type TestDatabase } from "../db/test-database";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../db/throwaway-server";
 import { withClient } from "../db/pg-config";
@@ -296,3 +299,142 @@ describe("two instances on one database", () => {
     expect((await browser.request(b, "/api/graphql", query)).status).toBe(429);
   });
 });
+
+/**
+ * A request through the proxy from a loopback address of its own (127.0.0.x): the proxy sees that
+ * address, as it would see a client's.
+ */
+function viaProxy(
+  port: number,
+  from: string,
+  options: { path: string; headers?: Record<string, string>; form?: Record<string, string>; json?: unknown },
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  const body = options.form
+    ? new URLSearchParams(options.form).toString()
+    : options.json === undefined
+      ? undefined
+      : JSON.stringify(options.json);
+  const type = options.form ? "application/x-www-form-urlencoded" : "application/json";
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        localAddress: from,
+        path: options.path,
+        method: body === undefined ? "GET" : "POST",
+        headers: { ...(body === undefined ? {} : { "content-type": type }), ...options.headers },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
+    req.once("error", reject);
+    req.end(body);
+  });
+}
+
+const caddyInstalled = spawnSync("caddy", ["version"]).status === 0;
+
+describe.skipIf(!caddyInstalled && !process.env.CI)(
+  "behind the deployment's proxy (docker/caddy/Caddyfile)",
+  () => {
+    let proxy: ChildProcess;
+    let port: number;
+    let state: Awaited<ReturnType<typeof tempDir>>;
+
+    beforeAll(async () => {
+      port = await freePort();
+      state = await tempDir("minitwit-caddy-");
+      proxy = spawn(
+        "caddy",
+        ["run", "--config", path.join("docker", "caddy", "Caddyfile"), "--adapter", "caddyfile"],
+        {
+          env: {
+            ...process.env,
+            MINITWIT_SITE_ADDRESS: `http://127.0.0.1:${port}`,
+            MINITWIT_UPSTREAM: "127.0.0.1",
+            MINITWIT_UPSTREAM_PORT: String(a.port),
+            // Caddy's own state (none is written for a plain-HTTP site) stays out of $HOME.
+            XDG_DATA_HOME: state.dir,
+            XDG_CONFIG_HOME: state.dir,
+          },
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          if ((await viaProxy(port, "127.0.0.1", { path: "/readyz" })).status === 200) break;
+        } catch {
+          // not listening yet
+        }
+        if (proxy.exitCode !== null || Date.now() > deadline) throw new Error("caddy did not start");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }, 60_000);
+
+    afterAll(async () => {
+      if (proxy && proxy.exitCode === null) {
+        const exited = new Promise((resolve) => proxy.once("exit", resolve));
+        proxy.kill("SIGTERM");
+        await exited;
+      }
+      await state?.remove();
+    });
+
+    it("gives the app the address it saw: whatever a client writes in X-Forwarded-For resets nothing", async () => {
+      const accounts = await Promise.all(Array.from({ length: 5 }, () => newUser("proxied")));
+      for (let i = 0; i < 20; i++) {
+        const res = await viaProxy(port, "127.0.0.21", {
+          path: "/login",
+          headers: { "x-forwarded-for": `198.51.100.${i}, 127.0.0.1` },
+          form: { username: accounts[i % 5]!, password: `guess ${i}` },
+        });
+        expect(res.status).toBe(303);
+      }
+      const target = await newUser("proxied");
+      for (const spoofed of ["spoofed, 127.0.0.1", "127.0.0.1", "198.51.100.200"]) {
+        const res = await viaProxy(port, "127.0.0.21", {
+          path: "/login",
+          headers: { "x-forwarded-for": spoofed },
+          form: { username: target, password: PASSWORD },
+        });
+        expect(res.status).toBe(429);
+      }
+      const other = await viaProxy(port, "127.0.0.22", {
+        path: "/login",
+        form: { username: target, password: PASSWORD },
+      });
+      expect(other.status).toBe(303);
+      expect(other.headers.location).toBe("/");
+    });
+
+    it("shares one GraphQL budget per client address through the proxy", async () => {
+      const query = { path: "/api/graphql", json: { query: "{ __typename }" } };
+      for (let i = 0; i < GRAPHQL_LIMIT; i++) {
+        const res = await viaProxy(port, "127.0.0.23", {
+          ...query,
+          headers: { "x-forwarded-for": `10.9.9.${i}` },
+        });
+        expect(res.status).toBe(200);
+      }
+      const spoofed = await viaProxy(port, "127.0.0.23", {
+        ...query,
+        headers: { "x-forwarded-for": "spoofed, 127.0.0.1" },
+      });
+      expect(spoofed.status).toBe(429);
+      expect((await viaProxy(port, "127.0.0.24", query)).status).toBe(200);
+    });
+
+    it("keeps /metrics off the public side and sends no HSTS over plain HTTP", async () => {
+      expect((await viaProxy(port, "127.0.0.25", { path: "/metrics" })).status).toBe(404);
+      const page = await viaProxy(port, "127.0.0.25", { path: "/public" });
+      expect(page.status).toBe(200);
+      expect(page.headers["strict-transport-security"]).toBeUndefined();
+    });
+  },
+);
