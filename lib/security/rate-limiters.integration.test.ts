@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { db, disconnectDb } from "../db/prisma";
+import { logger } from "../observability/logger";
 import { sharedLimiter } from "./rate-limiters";
 
 afterAll(disconnectDb);
@@ -47,6 +48,23 @@ describe("shared rate limits (PostgreSQL)", () => {
     await a.reset("k");
     expect((await b.consume("k")).allowed).toBe(true);
     expect((await b.consume("k")).allowed).toBe(true);
+  });
+
+  it("keep counting in the database when the pool's connections are replaced", async () => {
+    // On the embedded database every connection is one backend session: statements the first
+    // connection prepared must not make the next one fail (and fall back to memory).
+    const error = vi.spyOn(logger(), "error");
+    try {
+      const { keyPrefix, a } = instances(2);
+      expect((await a.consume("k")).allowed).toBe(true);
+      await disconnectDb();
+      const next = sharedLimiter({ keyPrefix, points: 2, durationSeconds: 60 });
+      expect((await next.consume("k")).allowed).toBe(true);
+      expect((await next.consume("k")).allowed).toBe(false);
+      expect(error).not.toHaveBeenCalled();
+    } finally {
+      error.mockRestore();
+    }
   });
 
   it("start a new window once the old one ended", async () => {

@@ -92,12 +92,25 @@ export class SharedLimiter {
   }
 }
 
+type StoreClient = { query(config: pg.QueryConfig): Promise<pg.QueryResult> };
+
+/**
+ * The library names its statements, so each is prepared once per connection. The embedded database
+ * (PGlite) is one backend session behind every socket connection: a statement prepared through an
+ * earlier connection outlives that connection's client-side cache, and preparing it again fails.
+ * There the statements go unnamed.
+ */
+function storeClient(pool: pg.Pool): StoreClient {
+  if (process.env.MINITWIT_EMBEDDED_DB !== "1") return pool;
+  return { query: ({ text, values }) => pool.query({ text, values }) };
+}
+
 /** A limit counted in the app's PostgreSQL database. */
 export function sharedLimiter(options: LimiterOptions): SharedLimiter {
   const { keyPrefix, points, durationSeconds } = options;
   return new SharedLimiter(
     new RateLimiterPostgres({
-      storeClient: options.pool ?? dbPool(),
+      storeClient: storeClient(options.pool ?? dbPool()),
       storeType: "pool",
       tableName: RATE_LIMIT_TABLE,
       tableCreated: true,
