@@ -39,7 +39,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
 # Swarm configs are immutable, so their names carry a digest of the files they are made from.
-CONFIG_VERSION="$(cat prometheus/prometheus.yml prometheus/alerts.yml alertmanager/alertmanager.yml \
+CONFIG_VERSION="$(cat caddy/Caddyfile prometheus/prometheus.yml prometheus/alerts.yml alertmanager/alertmanager.yml \
   alertmanager/minitwit.tmpl alertmanager/render-config.sh loki/config.yml alloy/config.alloy \
   grafana/provisioning/datasources/*.yml grafana/provisioning/dashboards/*.yml grafana/dashboards/*.json |
   sha256sum | cut -c1-12)"

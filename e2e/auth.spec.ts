@@ -99,3 +99,34 @@ test.describe("sign in and out", () => {
     await expect(page.getByText("You were logged in")).toHaveCount(0);
   });
 });
+
+test("next-auth's own sign-in endpoint is throttled like the form, and the sign-in page says so", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  const username = uniqueName("nextauth");
+  await registerUser(page.context().request, username);
+  for (let i = 0; i < 5; i++) {
+    const failed = await page
+      .context()
+      .request.post("/login", { form: { username, password: `guess ${i}` } });
+    expect(await failed.text()).toContain("Invalid password");
+  }
+  // A client of next-auth's endpoint, with its CSRF token, and the right password: still refused.
+  const client = await playwright.request.newContext({ baseURL });
+  const { csrfToken } = (await (await client.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const response = await client.post("/api/auth/callback/credentials", {
+    form: { username, password: PASSWORD, csrfToken, callbackUrl: "/" },
+    maxRedirects: 0,
+  });
+  const location = response.headers().location ?? "";
+  expect(location).toMatch(/\/login\?error=CredentialsSignin&code=throttled$/);
+  expect((await client.storageState()).cookies.some((c) => c.name.includes("session-token"))).toBe(false);
+  await client.dispose();
+
+  await page.goto(location);
+  await expect(formError(page)).toHaveText(
+    "Error: Too many failed sign-in attempts. Please wait and try again.",
+  );
+});

@@ -13,6 +13,9 @@ import {
 import { viewerOf } from "./test-helpers";
 
 const URL_ = "http://localhost/api/graphql";
+let handlers = 0;
+/** Each handler its own counters in the shared table, so tests do not spend each other's budget. */
+const keyPrefix = () => `test-graphql-${process.pid}-${++handlers}`;
 const defaultResolver = resolveSessionViewer;
 
 afterEach(() => setSessionViewerResolver(defaultResolver));
@@ -184,10 +187,22 @@ describe("/api/graphql", () => {
   });
 
   it("masks unexpected errors: no SQL, no stack trace", async () => {
-    const handler = createGraphQLHandler({ rateLimitPerMinute: 1000, maskErrors: true });
-    const spy = vi
-      .spyOn(dbPool(), "query")
-      .mockRejectedValueOnce(new Error('relation "messages" does not exist: SELECT secret'));
+    const handler = createGraphQLHandler({
+      rateLimitPerMinute: 1000,
+      rateLimitKeyPrefix: keyPrefix(),
+      maskErrors: true,
+    });
+    // Only the timeline's statement fails; the rate limit's own statement on the pool goes through.
+    const pool = dbPool();
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    const spy = vi.spyOn(pool, "query").mockImplementation(((...args: unknown[]) => {
+      const first = args[0] as string | { text?: string };
+      const text = typeof first === "string" ? first : (first.text ?? "");
+      if (/\bmessages\b/.test(text)) {
+        return Promise.reject(new Error('relation "messages" does not exist: SELECT secret'));
+      }
+      return query(...args);
+    }) as typeof pool.query);
     const quiet = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
       const { status, body } = await call(handler, `{ publicTimeline { edges { cursor } } }`);
@@ -205,7 +220,11 @@ describe("/api/graphql", () => {
   });
 
   it("rate limits per client with 429 and Retry-After", async () => {
-    const handler = createGraphQLHandler({ rateLimitPerMinute: 3, maskErrors: false });
+    const handler = createGraphQLHandler({
+      rateLimitPerMinute: 3,
+      rateLimitKeyPrefix: keyPrefix(),
+      maskErrors: false,
+    });
     const from = (ip: string) => ({ headers: { "x-minitwit-client-ip": ip } });
     for (let i = 0; i < 3; i++)
       expect((await call(handler, `{ viewer { username } }`, from("203.0.113.7"))).status).toBe(200);
@@ -216,8 +235,28 @@ describe("/api/graphql", () => {
     expect((await call(handler, `{ viewer { username } }`, from("198.51.100.1"))).status).toBe(200);
   });
 
+  it("rate limits a signed-in user as one client, wherever they call from", async () => {
+    const handler = createGraphQLHandler({
+      rateLimitPerMinute: 2,
+      rateLimitKeyPrefix: keyPrefix(),
+      maskErrors: false,
+    });
+    const user = await createUser();
+    setSessionViewerResolver(async (req) => (req.headers.has("cookie") ? viewerOf(user) : null));
+    const as = (ip: string) => ({ headers: { cookie: "session", "x-minitwit-client-ip": ip } });
+    expect((await call(handler, `{ viewer { username } }`, as("192.0.2.11"))).status).toBe(200);
+    expect((await call(handler, `{ viewer { username } }`, as("192.0.2.12"))).status).toBe(200);
+    expect((await call(handler, `{ viewer { username } }`, as("192.0.2.13"))).status).toBe(429);
+    const anonymous = { headers: { "x-minitwit-client-ip": "192.0.2.13" } };
+    expect((await call(handler, `{ viewer { username } }`, anonymous)).status).toBe(200);
+  });
+
   it("rate limits a token as one client, wherever it calls from", async () => {
-    const handler = createGraphQLHandler({ rateLimitPerMinute: 2, maskErrors: false });
+    const handler = createGraphQLHandler({
+      rateLimitPerMinute: 2,
+      rateLimitKeyPrefix: keyPrefix(),
+      maskErrors: false,
+    });
     const user = await createUser();
     const { token } = await createApiToken(user.id, "busy");
     const as = (ip: string) => ({

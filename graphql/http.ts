@@ -10,7 +10,7 @@ import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { createContext, type GraphQLContext, type Viewer } from "./context";
 import { domainExtensions } from "./errors";
-import { SlidingWindowRateLimiter } from "./rate-limit";
+import { sharedLimiter } from "@/lib/security/rate-limiters";
 import { schema } from "./schema";
 
 /**
@@ -95,11 +95,13 @@ export function formatError(
 }
 
 export type GraphQLHandlerOptions = {
+  /** Per API token, signed-in user or (anonymous) client address; shared by every instance. */
   rateLimitPerMinute: number;
+  /** Names the rate limit's counters in the database (tests give each handler its own). */
+  rateLimitKeyPrefix?: string;
   maskErrors: boolean;
   /** More Apollo plugins (metrics and logging), after the protective ones. */
   plugins?: ApolloServerPlugin<GraphQLContext>[];
-  now?: () => number;
 };
 
 export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Request) => Promise<Response> {
@@ -127,15 +129,29 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
   const apollo = startServerAndCreateNextHandler<Request, GraphQLContext>(server, {
     context: async (req) => contexts.get(req) ?? createContext({ viewer: null }),
   });
-  const limiter = new SlidingWindowRateLimiter(options.rateLimitPerMinute, 60_000, options.now);
+  // Keys of clients over their budget are refused from memory until their window ends (they are
+  // never reset early), so a flood costs the database one statement per window, not per request.
+  const limiter = sharedLimiter({
+    keyPrefix: options.rateLimitKeyPrefix ?? "graphql",
+    points: options.rateLimitPerMinute,
+    durationSeconds: 60,
+    blockInMemory: true,
+  });
 
   return async function handle(incoming: Request): Promise<Response> {
     const authorization = incoming.headers.get("authorization");
     const bearer = authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : null;
     const identity = bearer ? await authenticateApiToken(bearer) : null;
+    // A browser's session is read from the database on each request (its role may have changed).
+    const sessionViewer = bearer === null ? await resolveSessionViewer(incoming) : null;
 
-    const verdict = limiter.hit(
-      identity ? `token:${identity.tokenId}` : `ip:${clientAddress(incoming.headers)}`,
+    // A wrong token counts against the address it came from, so tokens cannot be guessed faster.
+    const verdict = await limiter.consume(
+      identity
+        ? `token:${identity.tokenId}`
+        : sessionViewer
+          ? `user:${sessionViewer.id}`
+          : `ip:${clientAddress(incoming.headers)}`,
     );
     if (!verdict.allowed) {
       const seconds = verdict.retryAfterSeconds;
@@ -157,7 +173,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
     }
 
     const req = normaliseJsonContentType(incoming);
-    const viewer = identity ? identity.user : await resolveSessionViewer(incoming);
+    const viewer = identity ? identity.user : sessionViewer;
     if (viewer) setRequestUser(viewer.id);
     contexts.set(
       req,

@@ -1,8 +1,11 @@
 import { createContext, type GraphQLContext } from "@/graphql/context";
 import { runOperationOrThrow } from "@/graphql/execute";
 import { SimRecordLatestDocument } from "@/graphql/generated/operations";
+import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
+import { parseNetworkList, type NetworkList } from "@/lib/observability/networks";
+import { clientAddress } from "@/lib/server/client-address";
 
 import { isSimulator } from "./auth";
 import { domainErrorResponse } from "./errors";
@@ -13,6 +16,12 @@ import { errorResponse, forbidden } from "./responses";
 function clientWentAway(error: unknown): boolean {
   return error instanceof Error && "code" in error && error.code === "ECONNRESET";
 }
+
+/** This host itself (the instance's own warm-up, an operator's curl) is always let through. */
+function isSimulatorNetwork(allowed: NetworkList, address: string): boolean {
+  return allowed.matches(address) || LOOPBACK.matches(address);
+}
+const LOOPBACK = parseNetworkList("127.0.0.0/8,::1/128");
 
 export interface SimRequest {
   request: Request;
@@ -25,6 +34,8 @@ export interface SimRequest {
  * The one wrapper of every protocol route, doing what the reference does in its order: record
  * `latest` (before anything can fail, so a 403, 400 or 404 still records it), check the simulator's
  * credentials, then run the route and show any domain failure through the one error table.
+ * With SIM_ALLOWED_NETWORKS, a caller from elsewhere is refused before all of that: it may not even
+ * move `latest` or register users.
  */
 export function simRoute<Params>(
   options: {
@@ -36,6 +47,10 @@ export function simRoute<Params>(
   handle: (sim: SimRequest, params: Params) => Promise<Response>,
 ): RouteHandler<Params> {
   return async (request, { params }) => {
+    const allowed = env().simAllowedNetworks;
+    if (allowed !== undefined && !isSimulatorNetwork(allowed, clientAddress(request.headers))) {
+      return forbidden();
+    }
     try {
       const query = new URL(request.url).searchParams;
       const context = createContext({ viewer: null, isSimulator: true });

@@ -5,20 +5,27 @@ import { SubmitButton } from "@/components/forms/SubmitButton";
 import { TextField } from "@/components/forms/TextField";
 import { PageShell } from "@/components/PageShell";
 import { currentUser } from "@/lib/auth/auth";
+import { signInErrorText } from "@/lib/web/forms/login";
 import { feedbackFor, readFlash } from "@/lib/web/read-flash";
 
 export const metadata: Metadata = { title: "Sign In" };
 
 /** The form; its post is handled by `lib/web/forms/login.ts` (see `proxy.ts`). */
-export default async function LoginPage() {
-  const [viewer, flash] = await Promise.all([currentUser(), readFlash()]);
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const [viewer, flash, query] = await Promise.all([currentUser(), readFlash(), searchParams]);
   if (viewer) redirect("/");
   const feedback = feedbackFor(flash, "login");
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  const authError = signInErrorText(first(query.error), first(query.code));
   return (
     <PageShell viewer={null} flash={flash} title="Sign In" currentPath="/login">
       <EnhancedForm
         action="/login"
-        error={feedback?.error}
+        error={feedback?.error ?? authError}
         field={feedback?.field}
         className="auth-form"
         aria-label="Sign in"

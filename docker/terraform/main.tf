@@ -54,6 +54,13 @@ resource "digitalocean_firewall" "swarm" {
     }
   }
 
+  # HTTP/3 (QUIC) on the proxy; browsers fall back to TCP without it.
+  inbound_rule {
+    protocol         = "udp"
+    port_range       = "443"
+    source_addresses = ["0.0.0.0/0", "::/0"]
+  }
+
   inbound_rule {
     protocol         = "icmp"
     source_addresses = ["0.0.0.0/0", "::/0"]

@@ -13,7 +13,7 @@ output "worker_ips" {
 }
 
 output "app_url" {
-  description = "The ingress routing mesh publishes the app on port 80 of every node."
+  description = "The proxy publishes the site on ports 80 and 443 of the manager (host mode); point the domain's DNS here for HTTPS."
   value       = "http://${digitalocean_droplet.manager.ipv4_address}/"
 }
 

@@ -37,6 +37,8 @@ describe("the image's runtime files", () => {
       DATABASE_URL: database.url,
       MINITWIT_EMBEDDED_DB: database.embedded ? "1" : "",
       AUTH_SECRET: randomBytes(32).toString("base64"),
+      SIMULATOR_PASSWORD: "super_safe!",
+      METRICS_ALLOWED_NETWORKS: "127.0.0.0/8,::1/128",
       MIGRATE_ON_START: "false",
       LOG_LEVEL: "warn",
     };

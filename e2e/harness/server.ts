@@ -49,6 +49,9 @@ export async function startTestServer(options: {
     NODE_ENV: "production",
     // Production requires a session key; a test server gets a throwaway one.
     AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64url"),
+    // On a PostgreSQL server a test server is a deployment, which must set these explicitly.
+    SIMULATOR_PASSWORD: "super_safe!",
+    METRICS_ALLOWED_NETWORKS: "127.0.0.0/8,::1/128",
     LOG_LEVEL: process.env.TEST_SERVER_LOG_LEVEL ?? "info",
     DATABASE_URL: options.databaseUrl ?? "",
     MINITWIT_DATA_DIR: options.dataDir ?? "",

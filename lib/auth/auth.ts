@@ -1,9 +1,11 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { endSession, sessionViewer, startSession, type SessionLifetime } from "../domain/sessions";
 import { verifyCredentials } from "../domain/users";
 import { setRequestUser } from "../observability/http";
 import { logger } from "../observability/logger";
-import { isTokenRevoked, revokeToken } from "./revocations";
+import { loginThrottle } from "../security/login-throttle";
+import { clientAddress } from "../server/client-address";
 import { authSecret } from "./secret";
 
 export type Role = "USER" | "ADMIN";
@@ -24,6 +26,15 @@ declare module "next-auth" {
   }
 }
 
+declare module "@auth/core/jwt" {
+  interface JWT {
+    /** The session's row (`sessions.id`): the one thing the cookie has to carry. */
+    sid?: string;
+    /** The user as last read through the session row, for this request's session callback. */
+    viewer?: SessionUser;
+  }
+}
+
 /** Carries which check failed, so the login form can say `Invalid username` or `Invalid password`. */
 export class InvalidCredentials extends CredentialsSignin {
   constructor(readonly reason: "USER_NOT_FOUND" | "BAD_PASSWORD") {
@@ -32,7 +43,42 @@ export class InvalidCredentials extends CredentialsSignin {
   }
 }
 
+/** Too many failed attempts for the account or from the address: a wait, not a wrong password. */
+export class SignInThrottled extends CredentialsSignin {
+  constructor(readonly retryAfterSeconds: number) {
+    super("throttled");
+    this.code = "throttled";
+  }
+}
+
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
+/** Sessions roll: one used within a week stays; its expiry is written at most once a day. */
+const SESSION_LIFETIME: SessionLifetime = {
+  maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
+  renewAfterSeconds: 24 * 60 * 60,
+};
+
+/**
+ * The credentials check of every sign-in route (the `/login` form and next-auth's own
+ * `POST /api/auth/callback/credentials`): throttled here, where the password is verified, so no
+ * route can skip the throttle.
+ */
+async function authorize(credentials: Partial<Record<string, unknown>>, request: Request) {
+  const username = typeof credentials.username === "string" ? credentials.username : "";
+  const password = typeof credentials.password === "string" ? credentials.password : "";
+  const address = clientAddress(request.headers);
+  const throttle = loginThrottle();
+  const verdict = await throttle.attempt(username, address);
+  if (!verdict.allowed) throw new SignInThrottled(verdict.retryAfterSeconds);
+  // PostgreSQL cannot store or compare NUL in text; no username or password holds one.
+  if (username.includes("\u0000")) throw new InvalidCredentials("USER_NOT_FOUND");
+  if (password.includes("\u0000")) throw new InvalidCredentials("BAD_PASSWORD");
+  const result = await verifyCredentials(username, password);
+  if (!result.ok) throw new InvalidCredentials(result.reason);
+  await throttle.succeeded(username, address);
+  const { id, username: name, role } = result.user;
+  return { id: String(id), username: name, role };
+}
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: authSecret(),
@@ -43,43 +89,40 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   providers: [
     Credentials({
       credentials: { username: {}, password: {} },
-      async authorize(credentials) {
-        const username = typeof credentials.username === "string" ? credentials.username : "";
-        const password = typeof credentials.password === "string" ? credentials.password : "";
-        const result = await verifyCredentials(username, password);
-        if (!result.ok) throw new InvalidCredentials(result.reason);
-        const { id, username: name, role } = result.user;
-        return { id: String(id), username: name, role };
-      },
+      authorize,
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    // Runs on every read of the session (each signed-in request) and once at sign-in. The cookie
+    // keeps only the session's id; who the user is and their role come from the database each time,
+    // so a sign-out, a demotion or a deleted account holds from the very next request.
+    async jwt({ token, user }) {
       if (user) {
-        token.uid = Number(user.id);
-        token.username = user.username;
-        token.role = user.role;
+        const id = Number(user.id);
+        const sid = await startSession(id, SESSION_LIFETIME);
+        return { sid, viewer: { id, username: user.username ?? "", role: user.role ?? "USER" } };
       }
-      if (typeof token.jti === "string" && isTokenRevoked(token.jti)) return null;
-      return token;
+      if (typeof token.sid !== "string") return null; // a cookie from before sessions had rows
+      let viewer: SessionUser | null;
+      try {
+        viewer = await sessionViewer(token.sid, SESSION_LIFETIME);
+      } catch (error) {
+        // Not known to be signed out: the cookie stays (this request is anonymous) and the next
+        // request asks the database again.
+        logger().error({ err: error }, "session check failed");
+        return { sid: token.sid };
+      }
+      return viewer ? { sid: token.sid, viewer } : null;
     },
     session({ session, token }) {
-      if (typeof token.uid === "number" && typeof token.username === "string") {
-        session.viewer = {
-          id: token.uid,
-          username: token.username,
-          role: token.role === "ADMIN" ? "ADMIN" : "USER",
-        };
-      }
+      if (token.viewer) session.viewer = token.viewer;
       return session;
     },
   },
   events: {
-    signOut(message) {
+    async signOut(message) {
       const token = "token" in message ? message.token : null;
-      if (token && typeof token.jti === "string" && typeof token.exp === "number") {
-        revokeToken(token.jti, token.exp * 1000);
-      }
+      if (typeof token?.sid === "string") await endSession(token.sid);
     },
   },
   logger: {

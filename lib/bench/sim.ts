@@ -69,6 +69,9 @@ async function startServer(
       HOST: "127.0.0.1",
       NODE_ENV: "production",
       AUTH_SECRET: randomBytes(32).toString("base64"),
+      // A deployment must set these explicitly (the simulator sends the protocol's password).
+      SIMULATOR_PASSWORD: "super_safe!",
+      METRICS_ALLOWED_NETWORKS: "127.0.0.0/8,::1/128",
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
     stdio: ["ignore", "inherit", "inherit"],

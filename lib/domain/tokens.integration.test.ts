@@ -3,7 +3,14 @@ import { disconnectDb } from "../db/prisma";
 import { query, sql } from "../db/sql";
 import { DomainError } from "../errors";
 import { createUser } from "../testing/fixtures";
-import { authenticateApiToken, createApiToken, hashApiToken, listApiTokens, revokeApiToken } from "./tokens";
+import {
+  authenticateApiToken,
+  createApiToken,
+  hashApiToken,
+  listApiTokens,
+  MAX_ACTIVE_API_TOKENS,
+  revokeApiToken,
+} from "./tokens";
 
 afterAll(disconnectDb);
 
@@ -51,5 +58,30 @@ describe("API tokens", () => {
   it("need a name", async () => {
     const user = await createUser();
     await expect(createApiToken(user.id, "   ")).rejects.toThrow(DomainError);
+  });
+
+  it("are bounded per user: revoke one to make room", async () => {
+    const user = await createUser();
+    const made = [];
+    for (let i = 0; i < MAX_ACTIVE_API_TOKENS; i++) made.push(await createApiToken(user.id, `t${i}`));
+    const error = await createApiToken(user.id, "one too many").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe("FORBIDDEN");
+    expect((error as DomainError).message).toMatch(/10 active API tokens, the most allowed: revoke one/);
+    // Another user is not affected.
+    await expect(createApiToken((await createUser()).id, "mine")).resolves.toBeDefined();
+    await revokeApiToken(user.id, made[0]!.record.id);
+    await expect(createApiToken(user.id, "replacement")).resolves.toBeDefined();
+  });
+
+  it("are bounded even when created in parallel", async () => {
+    const user = await createUser();
+    const results = await Promise.allSettled(
+      Array.from({ length: MAX_ACTIVE_API_TOKENS + 5 }, (_, i) => createApiToken(user.id, `p${i}`)),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(MAX_ACTIVE_API_TOKENS);
+    expect((await listApiTokens(user.id)).filter((t) => t.revokedAt === null)).toHaveLength(
+      MAX_ACTIVE_API_TOKENS,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { db } from "../db/prisma";
 import { query, sql } from "../db/sql";
 import { DomainError } from "../errors";
 import type { Role } from "./users";
@@ -8,6 +9,11 @@ export const API_TOKEN_PREFIX = "mt_";
 const TOKEN_BYTES = 32;
 const TOKEN_PATTERN = /^mt_[A-Za-z0-9_-]{43}$/;
 export const MAX_TOKEN_NAME_LENGTH = 100;
+/**
+ * Active (unrevoked) tokens a user may hold. Each token has its own rate-limit budget, so without a
+ * bound a user could multiply their allowance by minting tokens.
+ */
+export const MAX_ACTIVE_API_TOKENS = 10;
 /** last_used_at is advisory: writing it on every request would turn each read into a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -41,11 +47,22 @@ export async function createApiToken(
     );
   }
   const token = API_TOKEN_PREFIX + randomBytes(TOKEN_BYTES).toString("base64url");
-  const rows = await query<ApiTokenRecord>(sql`
-    INSERT INTO api_tokens (user_id, name, token_hash) VALUES (${userId}, ${trimmed}, ${hashApiToken(token)})
-    RETURNING ${TOKEN_COLUMNS}`);
-  const record = rows[0];
-  if (!record) throw new Error("INSERT … RETURNING returned no row");
+  const record = await db().$transaction(async (tx) => {
+    // Locking the user's row makes concurrent creations take turns, so the count below stays true
+    // until this insert commits. Raw SQL: the model API has no SELECT … FOR UPDATE.
+    await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${userId} FOR UPDATE`;
+    const active = await tx.apiToken.count({ where: { userId, revokedAt: null } });
+    if (active >= MAX_ACTIVE_API_TOKENS) {
+      throw new DomainError(
+        "FORBIDDEN",
+        `You already have ${MAX_ACTIVE_API_TOKENS} active API tokens, the most allowed: revoke one first`,
+      );
+    }
+    return tx.apiToken.create({
+      data: { userId, name: trimmed, tokenHash: hashApiToken(token) },
+      select: { id: true, userId: true, name: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+    });
+  });
   return { token, record };
 }
 

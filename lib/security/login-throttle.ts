@@ -1,100 +1,76 @@
+import { createHash } from "node:crypto";
+import { sharedLimiter, SharedLimiter, type LimitVerdict } from "./rate-limiters";
+
 /**
- * Throttles failed sign-ins per account and per client address, so guessing one account's password
- * or spraying many accounts from one place both stall.
+ * Throttles sign-in attempts per account and per client address, so guessing one account's password
+ * and spraying many accounts from one place both stall. It runs where passwords are checked (the
+ * credentials provider's `authorize`), so every route that can sign someone in is covered.
  *
- * Sliding windows held in this process's memory: with several app instances each keeps its own
- * count, which multiplies the allowance by the instance count but still bounds guessing. Successful
- * sign-ins reset the account's window, not the address's.
+ * An attempt is counted before its password is checked: parallel guesses cannot slip in between a
+ * check and its count. A successful sign-in then resets the account's count and gives the address its
+ * point back, so only failures stay counted. The counts are shared by every app instance (PostgreSQL)
+ * and survive restarts.
  */
 
-export interface ThrottleLimits {
-  windowMs: number;
-  perAccount: number;
-  perAddress: number;
-  /** Tracked keys at most; the oldest are forgotten first, so a flood cannot exhaust memory. */
-  maxKeys: number;
-}
-
-export const DEFAULT_LIMITS: ThrottleLimits = {
-  windowMs: 15 * 60_000,
-  perAccount: 5,
-  perAddress: 20,
-  maxKeys: 50_000,
-};
-
-export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export const DEFAULT_LIMITS = { windowSeconds: 15 * 60, perAccount: 5, perAddress: 20 } as const;
 
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-
   constructor(
-    private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
-    private readonly now: () => number = Date.now,
+    private readonly accounts: SharedLimiter,
+    private readonly addresses: SharedLimiter,
   ) {}
 
-  /** Whether another attempt may be made for this account from this address. */
-  check(username: string, address: string): ThrottleVerdict {
-    const waits = [
-      this.wait(accountKey(username), this.limits.perAccount),
-      this.wait(addressKey(address), this.limits.perAddress),
-    ];
-    const retryAfterMs = Math.max(...waits);
-    return retryAfterMs > 0
-      ? { allowed: false, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) }
-      : { allowed: true };
+  /** Counts an attempt for this account from this address, or refuses it (refusals do not count). */
+  async attempt(username: string, address: string): Promise<LimitVerdict> {
+    const account = accountKey(username);
+    const [byAddress, byAccount] = await Promise.all([
+      this.addresses.consume(address),
+      this.accounts.consume(account),
+    ]);
+    if (byAddress.allowed && byAccount.allowed) return { allowed: true };
+    await Promise.all([
+      byAddress.allowed ? this.addresses.refund(address) : undefined,
+      byAccount.allowed ? this.accounts.refund(account) : undefined,
+    ]);
+    const waits = [byAddress, byAccount].map((verdict) => (verdict.allowed ? 0 : verdict.retryAfterSeconds));
+    return { allowed: false, retryAfterSeconds: Math.max(...waits) };
   }
 
-  recordFailure(username: string, address: string): void {
-    this.push(accountKey(username));
-    this.push(addressKey(address));
-  }
-
-  recordSuccess(username: string): void {
-    this.failures.delete(accountKey(username));
-  }
-
-  private recent(key: string): number[] {
-    const cutoff = this.now() - this.limits.windowMs;
-    const times = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-    if (times.length === 0) this.failures.delete(key);
-    else this.failures.set(key, times);
-    return times;
-  }
-
-  /** Milliseconds until the key is under its limit again (0: it is). */
-  private wait(key: string, limit: number): number {
-    const times = this.recent(key);
-    if (times.length < limit) return 0;
-    // The attempt that must age out is the limit-th most recent one.
-    const blocking = times[times.length - limit]!;
-    return blocking + this.limits.windowMs - this.now();
-  }
-
-  private push(key: string): void {
-    const times = this.recent(key);
-    // Re-inserting moves the key to the end of the Map's order, making eviction least-recently-failed.
-    this.failures.delete(key);
-    this.failures.set(key, [...times, this.now()]);
-    while (this.failures.size > this.limits.maxKeys) {
-      const oldest = this.failures.keys().next().value;
-      if (oldest === undefined) break;
-      this.failures.delete(oldest);
-    }
+  /** The attempt signed in: only failures count. */
+  async succeeded(username: string, address: string): Promise<void> {
+    await Promise.all([this.accounts.reset(accountKey(username)), this.addresses.refund(address)]);
   }
 }
 
+/**
+ * Usernames are compared as typed, but their throttle is shared by case variants. What is typed can
+ * be anything up to the form's size: a long or odd one is keyed by its digest, so a key always fits
+ * the table's column and holds no control characters.
+ */
 function accountKey(username: string): string {
-  return `account:${username.trim().toLowerCase()}`;
-}
-
-function addressKey(address: string): string {
-  return `address:${address}`;
+  const name = username.trim().toLowerCase();
+  if (name.length <= 64 && !/[\u0000-\u001f\u007f]/.test(name)) return name;
+  return `#${createHash("sha256").update(name, "utf8").digest("hex")}`;
 }
 
 const globalForThrottle = globalThis as unknown as { minitwitLoginThrottle?: LoginThrottle };
 
-/** The process's one throttle (kept on globalThis so dev reloads do not reset it). */
+/**
+ * The process's throttle, on the shared counters. On globalThis: Next.js bundles each route on its
+ * own, and one pair of limiters per process is enough (the counts are in the database anyway).
+ */
 export function loginThrottle(): LoginThrottle {
-  globalForThrottle.minitwitLoginThrottle ??= new LoginThrottle();
+  globalForThrottle.minitwitLoginThrottle ??= new LoginThrottle(
+    sharedLimiter({
+      keyPrefix: "login-account",
+      points: DEFAULT_LIMITS.perAccount,
+      durationSeconds: DEFAULT_LIMITS.windowSeconds,
+    }),
+    sharedLimiter({
+      keyPrefix: "login-address",
+      points: DEFAULT_LIMITS.perAddress,
+      durationSeconds: DEFAULT_LIMITS.windowSeconds,
+    }),
+  );
   return globalForThrottle.minitwitLoginThrottle;
 }

@@ -1,4 +1,5 @@
 import { db } from "../db/prisma";
+import { logger } from "../observability/logger";
 import { phase } from "./lifecycle";
 
 const headers = { "content-type": "application/json", "cache-control": "no-store" };
@@ -28,8 +29,12 @@ export async function readyz(): Promise<Response> {
     ]);
     return new Response(JSON.stringify({ status: "ready" }), { headers });
   } catch (error) {
-    const reason = `database unreachable: ${error instanceof Error ? error.message : String(error)}`;
-    return new Response(JSON.stringify({ status: "unavailable", reason }), { status: 503, headers });
+    // The driver's message names hosts, users and databases: the log gets it, the caller does not.
+    logger().warn({ err: error }, "readiness check: database unreachable");
+    return new Response(JSON.stringify({ status: "unavailable", reason: "database unreachable" }), {
+      status: 503,
+      headers,
+    });
   } finally {
     clearTimeout(timer);
   }

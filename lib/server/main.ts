@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { ConfigError, env, resolveFileSecrets } from "../env";
+import { assertDeployable, ConfigError, env, resolveFileSecrets } from "../env";
 import { openDatabase, type Database } from "../db/connect";
 import { applyMigrations } from "../db/migrate";
 import { disconnectDb } from "../db/prisma";
@@ -69,6 +69,7 @@ export async function main(argv: string[]): Promise<void> {
   logProcessErrors();
   resolveFileSecrets();
   const config = env();
+  assertDeployable(config);
   const dir = process.cwd();
   if (!dev && !buildExists(dir)) await runBuild(dir);
 

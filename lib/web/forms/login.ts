@@ -1,6 +1,4 @@
-import { loginThrottle } from "../../security/login-throttle";
-import { clientAddress } from "../../server/client-address";
-import { InvalidCredentials, signIn } from "../../auth/auth";
+import { InvalidCredentials, signIn, SignInThrottled } from "../../auth/auth";
 import { assertUnreachable } from "../../errors";
 import { formRoute } from "../form-route";
 
@@ -20,26 +18,36 @@ export function throttledText(retryAfterSeconds: number): string {
   return `Too many failed sign-in attempts. Please wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`;
 }
 
-/** `POST /login` with `username` and `password`, as the original's form. */
-export const POST = formRoute(async ({ request, fields }) => {
+/**
+ * What the sign-in page says when next-auth's own endpoint (`POST /api/auth/callback/credentials`)
+ * redirects to it with `?error=…&code=…`; undefined when there is nothing to say.
+ */
+export function signInErrorText(error: string | undefined, code: string | undefined): string | undefined {
+  if (error === undefined) return undefined;
+  if (code === "throttled") return "Too many failed sign-in attempts. Please wait and try again.";
+  if (code === "USER_NOT_FOUND" || code === "BAD_PASSWORD") return invalidText(code);
+  return "Signing in failed. Please try again.";
+}
+
+/**
+ * `POST /login` with `username` and `password`, as the original's form. The throttle runs inside
+ * the credentials check that `signIn` calls; this form only shows its verdict (429 with Retry-After).
+ */
+export const POST = formRoute(async ({ fields }) => {
   const username = fields.get("username") ?? "";
   const password = fields.get("password") ?? "";
-  const address = clientAddress(request.headers);
-  const throttle = loginThrottle();
-  const verdict = throttle.check(username, address);
-  if (!verdict.allowed) {
-    return {
-      kind: "refused",
-      status: 429,
-      message: throttledText(verdict.retryAfterSeconds),
-      retryAfterSeconds: verdict.retryAfterSeconds,
-    };
-  }
   try {
     await signIn("credentials", { username, password, redirect: false, redirectTo: "/" });
   } catch (error) {
+    if (error instanceof SignInThrottled) {
+      return {
+        kind: "refused",
+        status: 429,
+        message: throttledText(error.retryAfterSeconds),
+        retryAfterSeconds: error.retryAfterSeconds,
+      };
+    }
     if (!(error instanceof InvalidCredentials)) throw error;
-    throttle.recordFailure(username, address);
     return {
       kind: "invalid",
       form: "login",
@@ -49,6 +57,5 @@ export const POST = formRoute(async ({ request, fields }) => {
       back: "/login",
     };
   }
-  throttle.recordSuccess(username);
   return { kind: "redirect", to: "/", flash: "You were logged in" };
 });
