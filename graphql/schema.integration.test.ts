@@ -207,8 +207,9 @@ describe("queries", () => {
     }`);
     const { result, queries } = await countQueries(() => runOperation(query, {}, signedIn(reader)));
     expect(result.errors).toBeUndefined();
-    // The page with its authors, then one batch each for follower counts, following counts, follow flags.
-    expect(queries).toHaveLength(4);
+    // The page, its authors in one batch (Prisma's `include`), then one batch each for follower
+    // counts, following counts and follow flags.
+    expect(queries).toHaveLength(5);
   });
 });
 
@@ -228,7 +229,7 @@ describe("mutations", () => {
     expect(ok.data?.register.user.username).toBe(username);
     const short = await runOperation(
       REGISTER,
-      { username: uniqueName(), email: "w@x", password: "short" },
+      { username: uniqueName(), email: "w@x", password: "x".repeat(129) },
       anonymous(),
     );
     expect(short.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "password" });

@@ -175,6 +175,8 @@ export function parseEnv(src: Source = process.env) {
     /** Networks allowed to reach `/sim` at all (the simulator's); unset: any. */
     simAllowedNetworks: networks(src, "SIM_ALLOWED_NETWORKS"),
     simMaxPageSize: int(src, "SIM_MAX_PAGE_SIZE", 10_000, 1, 1_000_000),
+    /** Web sign-ups' shortest password; 1 is the original's rule (non-empty). The simulator is exempt. */
+    passwordMinLength: int(src, "PASSWORD_MIN_LENGTH", 1, 1, 128),
     /** Seconds to wait for in-flight requests on SIGTERM before closing anyway. */
     shutdownTimeoutSeconds: int(src, "SHUTDOWN_TIMEOUT_SECONDS", 25, 1, 600),
     /** Seconds /readyz reports 503 before the listener closes, so load balancers stop sending first. */

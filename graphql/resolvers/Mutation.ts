@@ -3,6 +3,7 @@ import { postMessage, setFlagged } from "@/lib/domain/messages";
 import { recordLatest } from "@/lib/domain/simulator";
 import { createApiToken, revokeApiToken } from "@/lib/domain/tokens";
 import { registerUser } from "@/lib/domain/users";
+import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { actor, requireAdmin, requireSimulator, requireViewer } from "../access";
 import type { GraphQLContext } from "../context";
@@ -25,7 +26,8 @@ async function flag(
 
 export const Mutation: MutationResolvers = {
   register: async (_parent, { input }, context) => {
-    const user = await registerUser(input, context.isSimulator ? "simulator" : "web");
+    const rules = context.isSimulator ? "simulator" : "web";
+    const user = await registerUser(input, rules, env().passwordMinLength);
     return { user };
   },
   postMessage: async (_parent, { input }, context) => ({

@@ -30,7 +30,10 @@ export function db(): Db {
   return globalForPrisma.minitwitPrisma;
 }
 
-/** The pg pool behind the client, for pool-usage metrics and raw SQL that Prisma cannot express. */
+/**
+ * The pg pool behind the client. Infrastructure only: pool-usage metrics and rate-limiter-flexible's
+ * store; every domain query goes through the client.
+ */
 export function dbPool(): pg.Pool {
   return db().pool;
 }
@@ -39,6 +42,6 @@ export async function disconnectDb(): Promise<void> {
   const client = globalForPrisma.minitwitPrisma;
   globalForPrisma.minitwitPrisma = undefined;
   await client?.$disconnect();
-  // Prisma disposes the pool only if it ever ran a query itself; raw SQL on the pool does not count.
+  // Prisma disposes the pool only if it ever ran a query itself; the rate limiter's do not count.
   if (client && !client.pool.ended) await client.pool.end();
 }

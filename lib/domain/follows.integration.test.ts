@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { disconnectDb } from "../db/prisma";
-import { query, sql } from "../db/sql";
+import { db, disconnectDb } from "../db/prisma";
 import { DomainError } from "../errors";
 import { createUser, uniqueName } from "../testing/fixtures";
 import {
@@ -17,10 +16,7 @@ import {
 afterAll(disconnectDb);
 
 async function rowsBetween(a: number, b: number): Promise<number> {
-  const [row] = await query<{ n: number }>(
-    sql`SELECT count(*)::int AS n FROM follows WHERE follower_id = ${a} AND followee_id = ${b}`,
-  );
-  return row?.n ?? -1;
+  return db().follow.count({ where: { followerId: a, followeeId: b } });
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {

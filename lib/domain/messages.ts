@@ -1,4 +1,6 @@
-import { emptySql, query, sql, type Sql } from "../db/sql";
+import { rejectNul } from "../db/guards";
+import { db } from "../db/prisma";
+import { Prisma, type Message } from "../generated/prisma/client";
 import { DomainError } from "../errors";
 import { countBusinessEvent } from "../observability/metrics";
 import { type MessageKey, type Page, toPage } from "./pagination";
@@ -6,60 +8,34 @@ import type { UserRecord } from "./users";
 
 export const MAX_MESSAGE_LENGTH = 5000;
 
-export type MessageRecord = {
-  id: number;
-  authorId: number;
-  text: string;
-  pubDate: Date;
-  flagged: boolean;
-  author: UserRecord;
-};
+/** Prisma's message row with its author (never the author's password hash). */
+export type MessageRecord = Message & { author: UserRecord };
 
 /** Who a message or an action is for: the signed-in user by id, the simulator by name. */
 export type UserSelector = { id: number } | { username: string };
 
 export type MessagePageRequest = { size: number; after?: MessageKey | null };
 
-type MessageRow = {
-  id: number;
-  authorId: number;
-  text: string;
-  pubDate: Date;
-  flagged: boolean;
-  uId: number;
-  uUsername: string;
-  uEmail: string;
-  uRole: UserRecord["role"];
-  uCreatedAt: Date;
-};
+/** Newest first, the order of every timeline and of both message indexes. */
+const NEWEST_FIRST = [{ pubDate: "desc" }, { id: "desc" }] satisfies Prisma.MessageOrderByWithRelationInput[];
 
-// Every message list joins its authors in the same statement, so a page costs one query.
-const MESSAGE_COLUMNS = sql`m.id, m.author_id AS "authorId", m.text, m.pub_date AS "pubDate", m.flagged,
-  u.id AS "uId", u.username AS "uUsername", u.email AS "uEmail", u.role AS "uRole", u.created_at AS "uCreatedAt"`;
-
-function toRecord(row: MessageRow): MessageRecord {
+/**
+ * Strictly after the cursor in NEWEST_FIRST order. The `lte` bound lets the index scan start at the
+ * cursor; the OR only drops the rows of the cursor's own millisecond that the last page showed.
+ */
+function before(after: MessageKey | null | undefined): Prisma.MessageWhereInput {
+  if (!after) return {};
   return {
-    id: row.id,
-    authorId: row.authorId,
-    text: row.text,
-    pubDate: row.pubDate,
-    flagged: row.flagged,
-    author: {
-      id: row.uId,
-      username: row.uUsername,
-      email: row.uEmail,
-      role: row.uRole,
-      createdAt: row.uCreatedAt,
-    },
+    pubDate: { lte: after.pubDate },
+    OR: [{ pubDate: { lt: after.pubDate } }, { id: { lt: after.id } }],
   };
 }
 
-function before(after: MessageKey | null | undefined): Sql {
-  return after ? sql`AND (m.pub_date, m.id) < (${after.pubDate}, ${after.id})` : emptySql;
-}
-
-function userCondition(user: UserSelector, alias: Sql): Sql {
-  return "id" in user ? sql`${alias}.id = ${user.id}` : sql`${alias}.username = ${user.username}`;
+/** Where a user selector points, for the model API. */
+export function userWhere(user: UserSelector): Prisma.UserWhereUniqueInput {
+  if ("id" in user) return { id: user.id };
+  rejectNul(user.username);
+  return { username: user.username };
 }
 
 /** Refuses what no timeline should show: nothing but whitespace, oversize texts, or NUL (PostgreSQL cannot store it). */
@@ -84,56 +60,103 @@ function userNotFound(): DomainError {
   return new DomainError("USER_NOT_FOUND", "The user does not exist");
 }
 
-/** Posts as the given author in one statement; the text is stored exactly as given. */
+/** P2003: the author was deleted between the look-up and the insert. */
+function isForeignKeyViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003";
+}
+
+/**
+ * Posts as the given author; the text is stored exactly as given. Two single statements, the author's
+ * look-up (which the result carries) and the insert: a nested `connect` would cost a transaction and
+ * four more round trips, and the foreign key already makes the pair safe.
+ */
 export async function postMessage(author: UserSelector, text: string): Promise<MessageRecord> {
   validateMessageText(text);
-  const rows = await query<MessageRow>(sql`
-    WITH u AS (SELECT id, username, email, role, created_at FROM users u WHERE ${userCondition(author, sql`u`)}),
-         m AS (INSERT INTO messages (author_id, text) SELECT id, ${text} FROM u
-               RETURNING id, author_id, text, pub_date, flagged)
-    SELECT ${MESSAGE_COLUMNS} FROM m JOIN u ON u.id = m.author_id`);
-  const row = rows[0];
-  if (!row) throw userNotFound();
-  countBusinessEvent("message");
-  return toRecord(row);
+  const user = await db().user.findUnique({ where: userWhere(author) });
+  if (!user) throw userNotFound();
+  try {
+    const message = await db().message.create({ data: { text, authorId: user.id } });
+    countBusinessEvent("message");
+    return { ...message, author: user };
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw userNotFound();
+    throw error;
+  }
 }
 
 export async function publicTimeline(page: MessagePageRequest): Promise<Page<MessageRecord>> {
-  const rows = await query<MessageRow>(sql`
-    SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.author_id
-    WHERE NOT m.flagged ${before(page.after)}
-    ORDER BY m.pub_date DESC, m.id DESC LIMIT ${page.size + 1}`);
-  return toPage(rows.map(toRecord), page.size);
+  const rows = await db().message.findMany({
+    where: { flagged: false, ...before(page.after) },
+    orderBy: NEWEST_FIRST,
+    take: page.size + 1,
+    include: { author: true },
+  });
+  return toPage(rows, page.size);
 }
 
 /** One user's messages; the user is known to exist (GraphQL resolves the user first). */
 export async function userTimeline(userId: number, page: MessagePageRequest): Promise<Page<MessageRecord>> {
-  const rows = await query<MessageRow>(sql`
-    SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.author_id
-    WHERE m.author_id = ${userId} AND NOT m.flagged ${before(page.after)}
-    ORDER BY m.pub_date DESC, m.id DESC LIMIT ${page.size + 1}`);
-  return toPage(rows.map(toRecord), page.size);
+  const rows = await db().message.findMany({
+    where: { authorId: userId, flagged: false, ...before(page.after) },
+    orderBy: NEWEST_FIRST,
+    take: page.size + 1,
+    include: { author: true },
+  });
+  return toPage(rows, page.size);
+}
+
+/** A raw row of MESSAGE_COLUMNS: the message's columns, then its author's prefixed with `u_`. */
+type JoinedRow = Message & { [K in keyof UserRecord as `u_${K}`]: UserRecord[K] };
+
+// Raw statements join the authors in the same statement, so a page costs one query.
+const MESSAGE_COLUMNS = Prisma.sql`m.id, m.author_id AS "authorId", m.text, m.pub_date AS "pubDate", m.flagged,
+  u.id AS "u_id", u.username AS "u_username", u.email AS "u_email", u.role::text AS "u_role",
+  u.created_at AS "u_createdAt"`;
+
+function fromJoinedRow(row: JoinedRow): MessageRecord {
+  return {
+    id: row.id,
+    authorId: row.authorId,
+    text: row.text,
+    pubDate: row.pubDate,
+    flagged: row.flagged,
+    author: {
+      id: row.u_id,
+      username: row.u_username,
+      email: row.u_email,
+      role: row.u_role,
+      createdAt: row.u_createdAt,
+    },
+  };
+}
+
+function rawBefore(after: MessageKey | null | undefined): Prisma.Sql {
+  return after
+    ? Prisma.sql`AND (m.pub_date, m.id) < (${after.pubDate.toISOString()}::timestamptz, ${after.id}::int)`
+    : Prisma.empty;
 }
 
 /**
- * One user's messages by name, telling an unknown user (USER_NOT_FOUND) from one without messages
- * in the same single statement: the simulator asks by name and pays one round trip.
+ * One user's messages by name, telling an unknown user (USER_NOT_FOUND) from one without messages.
+ * Raw SQL: one statement (a lateral join) where the model API needs a user query and a message query.
  */
 export async function userTimelineByUsername(
   username: string,
   page: MessagePageRequest,
 ): Promise<Page<MessageRecord>> {
-  const rows = await query<Omit<MessageRow, "id"> & { id: number | null }>(sql`
+  rejectNul(username);
+  type Row = JoinedRow | ({ [K in keyof Message]: null } & Omit<JoinedRow, keyof Message>);
+  const rows = await db().$queryRaw<Row[]>`
     SELECT ${MESSAGE_COLUMNS}
     FROM users u LEFT JOIN LATERAL (
       SELECT m.id, m.author_id, m.text, m.pub_date, m.flagged FROM messages m
-      WHERE m.author_id = u.id AND NOT m.flagged ${before(page.after)}
+      WHERE m.author_id = u.id AND NOT m.flagged ${rawBefore(page.after)}
       ORDER BY m.pub_date DESC, m.id DESC LIMIT ${page.size + 1}
     ) m ON true
     WHERE u.username = ${username}
-    ORDER BY m.pub_date DESC, m.id DESC`);
+    ORDER BY m.pub_date DESC, m.id DESC`;
   if (rows.length === 0) throw userNotFound();
-  const messages = rows.filter((row): row is MessageRow => row.id !== null).map(toRecord);
+  const messages = rows.filter((row): row is JoinedRow => row.id !== null).map(fromJoinedRow);
   return toPage(messages, page.size);
 }
 
@@ -144,6 +167,8 @@ const MIN_KEYS_PER_AUTHOR = 8;
 
 /**
  * The user's own messages and those of everyone they follow, without sorting all of their messages.
+ * Raw SQL: the model API has no lateral join, and without one PostgreSQL sorts every message of
+ * every followed author (the plan this avoids).
  *
  * Fast path, one statement: read a few of the newest keys of each author from the (author_id,
  * pub_date, id) index alone (an index-only scan, no table rows), about twice an author's fair share of
@@ -156,11 +181,11 @@ const MIN_KEYS_PER_AUTHOR = 8;
  */
 export async function homeTimeline(userId: number, page: MessagePageRequest): Promise<Page<MessageRecord>> {
   const candidates = page.size + 1 + FLAGGED_SLACK;
-  type Row = (MessageRow | { [K in keyof MessageRow]: null }) & { considered: number; exhausted: boolean };
+  type Row = (JoinedRow | { [K in keyof JoinedRow]: null }) & { considered: number; exhausted: boolean };
   // The two flags come on every row, and on a lone all-null row when the page is empty.
-  const rows = await query<Row>(sql`
+  const rows = await db().$queryRaw<Row[]>`
     WITH authors AS (
-      SELECT ${userId}::int AS id UNION SELECT followee_id FROM follows WHERE follower_id = ${userId}
+      SELECT ${userId}::int AS id UNION SELECT followee_id FROM follows WHERE follower_id = ${userId}::int
     ),
     per_author AS (
       SELECT greatest(${MIN_KEYS_PER_AUTHOR}::int, ceil(2.0 * ${candidates}::int / count(*))::int) AS n FROM authors
@@ -170,10 +195,10 @@ export async function homeTimeline(userId: number, page: MessagePageRequest): Pr
       FROM authors a CROSS JOIN LATERAL (
         SELECT m.pub_date, m.id, row_number() OVER (ORDER BY m.pub_date DESC, m.id DESC) AS rank
         FROM messages m
-        WHERE m.author_id = a.id ${before(page.after)}
+        WHERE m.author_id = a.id ${rawBefore(page.after)}
         ORDER BY m.pub_date DESC, m.id DESC LIMIT (SELECT n FROM per_author)
       ) k
-      ORDER BY k.pub_date DESC, k.id DESC LIMIT ${candidates}
+      ORDER BY k.pub_date DESC, k.id DESC LIMIT ${candidates}::int
     )
     SELECT c.considered, c.exhausted, p.*
     FROM (SELECT count(*)::int AS considered, coalesce(bool_or(last_read), false) AS exhausted FROM keys) c
@@ -181,45 +206,47 @@ export async function homeTimeline(userId: number, page: MessagePageRequest): Pr
       SELECT ${MESSAGE_COLUMNS}
       FROM keys JOIN messages m ON m.id = keys.id JOIN users u ON u.id = m.author_id
       WHERE NOT m.flagged
-      ORDER BY m.pub_date DESC, m.id DESC LIMIT ${page.size + 1}
+      ORDER BY m.pub_date DESC, m.id DESC LIMIT ${page.size + 1}::int
     ) p ON true
-    ORDER BY p."pubDate" DESC, p.id DESC`);
+    ORDER BY p."pubDate" DESC, p.id DESC`;
   const head = rows[0];
-  const messages = rows.filter((row): row is MessageRow & Row => row.id !== null);
+  const messages = rows.filter((row): row is JoinedRow & Row => row.id !== null);
   const complete =
     head !== undefined && !head.exhausted && (messages.length > page.size || head.considered < candidates);
-  if (complete) return toPage(messages.map(toRecord), page.size);
+  if (complete) return toPage(messages.map(fromJoinedRow), page.size);
   return exactHomeTimeline(userId, page);
 }
 
-/** The home timeline with the flagged filter inside each author's scan: exact whatever is flagged. */
+/**
+ * The home timeline with the flagged filter inside each author's scan: exact whatever is flagged.
+ * Raw SQL for the same lateral join as the fast path.
+ */
 async function exactHomeTimeline(userId: number, page: MessagePageRequest): Promise<Page<MessageRecord>> {
-  const rows = await query<MessageRow>(sql`
+  const rows = await db().$queryRaw<JoinedRow[]>`
     SELECT ${MESSAGE_COLUMNS}
-    FROM (SELECT ${userId}::int AS id UNION SELECT followee_id FROM follows WHERE follower_id = ${userId}) a
+    FROM (SELECT ${userId}::int AS id UNION SELECT followee_id FROM follows WHERE follower_id = ${userId}::int) a
     CROSS JOIN LATERAL (
       SELECT m.id, m.author_id, m.text, m.pub_date, m.flagged FROM messages m
-      WHERE m.author_id = a.id AND NOT m.flagged ${before(page.after)}
-      ORDER BY m.pub_date DESC, m.id DESC LIMIT ${page.size + 1}
+      WHERE m.author_id = a.id AND NOT m.flagged ${rawBefore(page.after)}
+      ORDER BY m.pub_date DESC, m.id DESC LIMIT ${page.size + 1}::int
     ) m
     JOIN users u ON u.id = m.author_id
-    ORDER BY m.pub_date DESC, m.id DESC LIMIT ${page.size + 1}`);
-  return toPage(rows.map(toRecord), page.size);
+    ORDER BY m.pub_date DESC, m.id DESC LIMIT ${page.size + 1}::int`;
+  return toPage(rows.map(fromJoinedRow), page.size);
 }
 
 /** Messages by id, flagged ones included: callers decide who may see those. */
 export async function findMessagesByIds(ids: readonly number[]): Promise<MessageRecord[]> {
-  const rows = await query<MessageRow>(sql`
-    SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.author_id
-    WHERE m.id = ANY(${ids}::int[])`);
-  return rows.map(toRecord);
+  return db().message.findMany({ where: { id: { in: [...ids] } }, include: { author: true } });
 }
 
 /** Hides (or shows again) messages by id; returns the ids that exist. */
 export async function setFlagged(ids: readonly number[], flagged: boolean): Promise<number[]> {
   if (ids.length === 0) return [];
-  const rows = await query<{ id: number }>(
-    sql`UPDATE messages SET flagged = ${flagged} WHERE id = ANY(${ids}::int[]) RETURNING id`,
-  );
+  const rows = await db().message.updateManyAndReturn({
+    where: { id: { in: [...ids] } },
+    data: { flagged },
+    select: { id: true },
+  });
   return rows.map((row) => row.id);
 }

@@ -1,4 +1,4 @@
-import { query, sql } from "../db/sql";
+import { db } from "../db/prisma";
 
 /**
  * The simulator's `latest` action id lives in one database row, so every app instance answers the
@@ -9,20 +9,18 @@ import { query, sql } from "../db/sql";
  * on a disk whose flush takes milliseconds. The row is visible to every instance at once as before;
  * the write-ahead log is sequential, so the request's own durable commit right after (or the WAL
  * writer, within 200 ms) makes it durable too. Only a crash in that window can lose the value, and
- * then only the id of a request that wrote nothing else.
+ * then only the id of a request that wrote nothing else. Raw SQL: the model API cannot turn off
+ * `synchronous_commit` for its own write without a transaction of three more round trips.
  */
 export async function recordLatest(value: bigint): Promise<void> {
-  await query(sql`
+  await db().$executeRaw`
     WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true))
     INSERT INTO simulator_state (id, latest) SELECT 1, ${value.toString()}::bigint FROM no_flush
-    ON CONFLICT (id) DO UPDATE SET latest = EXCLUDED.latest`);
+    ON CONFLICT (id) DO UPDATE SET latest = EXCLUDED.latest`;
 }
 
 /** Null until the simulator has sent a `latest`; the protocol layer shows that as -1. */
 export async function getLatest(): Promise<bigint | null> {
-  const rows = await query<{ latest: string }>(
-    sql`SELECT latest::text AS latest FROM simulator_state WHERE id = 1`,
-  );
-  const row = rows[0];
-  return row ? BigInt(row.latest) : null;
+  const row = await db().simulatorState.findUnique({ where: { id: 1 }, select: { latest: true } });
+  return row?.latest ?? null;
 }

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { disconnectDb } from "../db/prisma";
-import { query, sql } from "../db/sql";
+import { db, disconnectDb } from "../db/prisma";
 import { DomainError } from "../errors";
 import { createUser } from "../testing/fixtures";
 import {
@@ -20,11 +19,9 @@ describe("API tokens", () => {
     const { token, record } = await createApiToken(user.id, "  my script ");
     expect(token).toMatch(/^mt_[A-Za-z0-9_-]{43}$/);
     expect(record.name).toBe("my script");
-    const [row] = await query<{ token_hash: string }>(
-      sql`SELECT token_hash FROM api_tokens WHERE id = ${record.id}`,
-    );
-    expect(row?.token_hash).toBe(hashApiToken(token));
-    expect(row?.token_hash).not.toContain(token.slice(3));
+    const row = await db().apiToken.findUnique({ where: { id: record.id } });
+    expect(row?.tokenHash).toBe(hashApiToken(token));
+    expect(row?.tokenHash).not.toContain(token.slice(3));
 
     const identity = await authenticateApiToken(token);
     expect(identity).toEqual({

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { db } from "../db/prisma";
-import { query, sql } from "../db/sql";
+import type { ApiToken } from "../generated/prisma/client";
 import { DomainError } from "../errors";
 import type { Role } from "./users";
 
@@ -17,17 +17,10 @@ export const MAX_ACTIVE_API_TOKENS = 10;
 /** last_used_at is advisory: writing it on every request would turn each read into a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export type ApiTokenRecord = {
-  id: number;
-  userId: number;
-  name: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-};
+/** Prisma's token row without its hash. */
+export type ApiTokenRecord = Omit<ApiToken, "tokenHash">;
 
-const TOKEN_COLUMNS = sql`id, user_id AS "userId", name, created_at AS "createdAt",
-  last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"`;
+const TOKEN_FIELDS = { tokenHash: false } as const;
 
 export function hashApiToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
@@ -60,7 +53,7 @@ export async function createApiToken(
     }
     return tx.apiToken.create({
       data: { userId, name: trimmed, tokenHash: hashApiToken(token) },
-      select: { id: true, userId: true, name: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+      omit: TOKEN_FIELDS,
     });
   });
   return { token, record };
@@ -68,19 +61,20 @@ export async function createApiToken(
 
 /** Revoking twice is fine; a token that is not the user's reads as unknown, not as someone else's. */
 export async function revokeApiToken(userId: number, tokenId: number): Promise<ApiTokenRecord> {
-  const rows = await query<ApiTokenRecord>(sql`
-    UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now())
-    WHERE id = ${tokenId} AND user_id = ${userId}
-    RETURNING ${TOKEN_COLUMNS}`);
-  const record = rows[0];
+  const [revoked] = await db().apiToken.updateManyAndReturn({
+    where: { id: tokenId, userId, revokedAt: null },
+    data: { revokedAt: new Date() },
+    omit: TOKEN_FIELDS,
+  });
+  // Nothing changed: already revoked (answered as it is), or not this user's token.
+  const record =
+    revoked ?? (await db().apiToken.findFirst({ where: { id: tokenId, userId }, omit: TOKEN_FIELDS }));
   if (!record) throw new DomainError("BAD_USER_INPUT", "There is no such API token", "id");
   return record;
 }
 
 export async function listApiTokens(userId: number): Promise<ApiTokenRecord[]> {
-  return query<ApiTokenRecord>(
-    sql`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE user_id = ${userId} ORDER BY id DESC`,
-  );
+  return db().apiToken.findMany({ where: { userId }, orderBy: { id: "desc" }, omit: TOKEN_FIELDS });
 }
 
 export type TokenIdentity = { tokenId: number; user: { id: number; username: string; role: Role } };
@@ -88,20 +82,18 @@ export type TokenIdentity = { tokenId: number; user: { id: number; username: str
 /** The user a presented token stands for, or null when it is malformed, unknown or revoked. */
 export async function authenticateApiToken(token: string): Promise<TokenIdentity | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
-  const rows = await query<{
-    tokenId: number;
-    lastUsedAt: Date | null;
-    id: number;
-    username: string;
-    role: Role;
-  }>(sql`
-    SELECT t.id AS "tokenId", t.last_used_at AS "lastUsedAt", u.id, u.username, u.role
-    FROM api_tokens t JOIN users u ON u.id = t.user_id
-    WHERE t.token_hash = ${hashApiToken(token)} AND t.revoked_at IS NULL`);
-  const row = rows[0];
-  if (!row) return null;
+  const row = await db().apiToken.findUnique({
+    where: { tokenHash: hashApiToken(token) },
+    select: {
+      id: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      user: { select: { id: true, username: true, role: true } },
+    },
+  });
+  if (!row || row.revokedAt !== null) return null;
   if (row.lastUsedAt === null || Date.now() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    await query(sql`UPDATE api_tokens SET last_used_at = now() WHERE id = ${row.tokenId}`);
+    await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
-  return { tokenId: row.tokenId, user: { id: row.id, username: row.username, role: row.role } };
+  return { tokenId: row.id, user: row.user };
 }

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { disconnectDb } from "../db/prisma";
-import { query, sql } from "../db/sql";
+import { db, disconnectDb } from "../db/prisma";
 import { DomainError } from "../errors";
 import { uniqueName } from "../testing/fixtures";
 import { findUserByUsername, registerUser, verifyCredentials } from "./users";
@@ -24,9 +23,9 @@ describe("registerUser", () => {
       "web",
     );
     expect(user.username).toBe(username);
-    const [row] = await query<{ pw_hash: string }>(sql`SELECT pw_hash FROM users WHERE id = ${user.id}`);
-    expect(row?.pw_hash).toMatch(/^\$argon2id\$/);
-    expect(row?.pw_hash).not.toContain("s3cret-pass");
+    const row = await db().user.findUnique({ where: { id: user.id }, select: { pwHash: true } });
+    expect(row?.pwHash).toMatch(/^\$argon2id\$/);
+    expect(row?.pwHash).not.toContain("s3cret-pass");
     expect(await verifyCredentials(username, "s3cret-pass")).toEqual({
       ok: true,
       user: { id: user.id, username, role: "USER" },
@@ -62,6 +61,26 @@ describe("registerUser", () => {
     const username = `Roger Histand ${uniqueName("Zoë")}`;
     await registerUser({ username, email: "r@h", password: "pw" }, "simulator");
     expect((await findUserByUsername(username))?.username).toBe(username);
+  });
+
+  it("checks the password policy only after the original's checks, a taken name first", async () => {
+    const username = uniqueName("policy");
+    await registerUser({ username, email: "p@h", password: "default" }, "web");
+    const taken = await registerUser({ username, email: "p@h", password: "short" }, "web", 10).catch(
+      (e) => e,
+    );
+    expect(taken.code).toBe("USERNAME_TAKEN");
+    const fresh = uniqueName("policy");
+    const short = await registerUser({ username: fresh, email: "p@h", password: "default" }, "web", 10).catch(
+      (e) => e,
+    );
+    expect(short).toMatchObject({
+      code: "BAD_USER_INPUT",
+      message: "The password must be at least 10 characters",
+    });
+    expect(await findUserByUsername(fresh)).toBeNull();
+    // The simulator keeps the protocol's rules whatever the web's policy.
+    await registerUser({ username: fresh, email: "p@h", password: "x" }, "simulator", 10);
   });
 
   it("never returns the password hash from a lookup", async () => {

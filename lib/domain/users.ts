@@ -1,20 +1,23 @@
 import { createHash } from "node:crypto";
-import { query, sql, isUniqueViolation } from "../db/sql";
+import { isUniqueViolation, rejectNul } from "../db/guards";
+import { db } from "../db/prisma";
+import type { User } from "../generated/prisma/client";
 import { DomainError } from "../errors";
 import { countBusinessEvent } from "../observability/metrics";
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "./password";
 import { upgradePasswordHash } from "./upgrade-password-hash";
 
-export type Role = "USER" | "ADMIN";
+export type { Role } from "../generated/prisma/client";
+import type { Role } from "../generated/prisma/client";
 
-/** A user as the application sees one: never the password hash. */
-export type UserRecord = { id: number; username: string; email: string; role: Role; createdAt: Date };
+/** A user as the application sees one: Prisma's row, never the password hash. */
+export type UserRecord = Omit<User, "pwHash">;
 
 export type RegistrationRules = "web" | "simulator";
 
 export const MAX_USERNAME_LENGTH = 64;
 export const MAX_EMAIL_LENGTH = 320;
-export const MIN_WEB_PASSWORD_LENGTH = 8;
+/** Beyond this a password only makes hashing slow: refused on the web, after the original's checks. */
 export const MAX_WEB_PASSWORD_LENGTH = 128;
 
 /**
@@ -49,8 +52,6 @@ export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
 
 // Characters that would break a `/<username>` URL or its display.
 const WEB_FORBIDDEN_USERNAME = /[/?#%\\\p{Cc}]/u;
-
-const USER_COLUMNS = sql`id, username, email, role, created_at AS "createdAt"`;
 
 function codePoints(text: string): number {
   let n = 0;
@@ -91,42 +92,56 @@ export function validateRegistration(
     throw invalid("email", "You have to enter a valid email address");
   }
   if (password === "") throw invalid("password", "You have to enter a password");
-  if (rules === "web") {
-    const length = codePoints(password);
-    if (length < MIN_WEB_PASSWORD_LENGTH) {
-      throw invalid("password", `The password must be at least ${MIN_WEB_PASSWORD_LENGTH} characters`);
-    }
-    if (length > MAX_WEB_PASSWORD_LENGTH) {
-      throw invalid("password", `The password must be at most ${MAX_WEB_PASSWORD_LENGTH} characters`);
-    }
+}
+
+/**
+ * The operator's password policy for web sign-ups (`PASSWORD_MIN_LENGTH`, default 1: the original's
+ * non-empty password), or null when the password meets it. Checked only after every check of the
+ * original has passed, so a client written against the original sees the original's messages first.
+ */
+export function passwordPolicyError(password: string, minLength: number): DomainError | null {
+  const length = codePoints(password);
+  if (length < minLength) {
+    return invalid("password", `The password must be at least ${minLength} characters`);
   }
+  if (length > MAX_WEB_PASSWORD_LENGTH) {
+    return invalid("password", `The password must be at most ${MAX_WEB_PASSWORD_LENGTH} characters`);
+  }
+  return null;
 }
 
 function usernameTaken(): DomainError {
   return new DomainError("USERNAME_TAKEN", "The username is already taken", "username");
 }
 
+/**
+ * Registers a user. The original's checks come first (in its order, "taken" last); only then the
+ * web's password policy, so its message never hides one the original would have shown.
+ */
 export async function registerUser(
   input: { username: string; email: string; password: string },
   rules: RegistrationRules,
+  passwordMinLength = 1,
 ): Promise<{ id: number; username: string }> {
   validateRegistration(input, rules);
+  const policy = rules === "web" ? passwordPolicyError(input.password, passwordMinLength) : null;
+  if (policy) {
+    const taken = await db().user.findUnique({ where: { username: input.username }, select: { id: true } });
+    throw taken ? usernameTaken() : policy;
+  }
   const pwHash = await hashPassword(input.password);
-  let rows: { id: number; username: string }[];
   try {
-    // ON CONFLICT turns the race between two sign-ups of one name into "taken" for the loser.
-    rows = await query(sql`
-      INSERT INTO users (username, email, pw_hash) VALUES (${input.username}, ${input.email}, ${pwHash})
-      ON CONFLICT (username) DO NOTHING
-      RETURNING id, username`);
+    // The unique index turns the race between two sign-ups of one name into "taken" for the loser.
+    const user = await db().user.create({
+      data: { username: input.username, email: input.email, pwHash },
+      select: { id: true, username: true },
+    });
+    countBusinessEvent("registration");
+    return user;
   } catch (error) {
     if (isUniqueViolation(error)) throw usernameTaken();
     throw error;
   }
-  const user = rows[0];
-  if (!user) throw usernameTaken();
-  countBusinessEvent("registration");
-  return user;
 }
 
 export type CredentialsResult =
@@ -134,10 +149,11 @@ export type CredentialsResult =
   | { ok: false; reason: "USER_NOT_FOUND" | "BAD_PASSWORD" };
 
 export async function verifyCredentials(username: string, password: string): Promise<CredentialsResult> {
-  const rows = await query<{ id: number; username: string; role: Role; pwHash: string }>(
-    sql`SELECT id, username, role, pw_hash AS "pwHash" FROM users WHERE username = ${username}`,
-  );
-  const row = rows[0];
+  rejectNul(username);
+  const row = await db().user.findUnique({
+    where: { username },
+    select: { id: true, username: true, role: true, pwHash: true },
+  });
   if (!row) {
     await verifyDummyPassword(password);
     return { ok: false, reason: "USER_NOT_FOUND" };
@@ -148,16 +164,17 @@ export async function verifyCredentials(username: string, password: string): Pro
 }
 
 export async function findUserByUsername(username: string): Promise<UserRecord | null> {
-  const rows = await query<UserRecord>(sql`SELECT ${USER_COLUMNS} FROM users WHERE username = ${username}`);
-  return rows[0] ?? null;
+  rejectNul(username);
+  return db().user.findUnique({ where: { username } });
 }
 
 export async function findUsersByIds(ids: readonly number[]): Promise<UserRecord[]> {
-  return query<UserRecord>(sql`SELECT ${USER_COLUMNS} FROM users WHERE id = ANY(${ids}::int[])`);
+  return db().user.findMany({ where: { id: { in: [...ids] } } });
 }
 
 export async function findUsersByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
-  return query<UserRecord>(sql`SELECT ${USER_COLUMNS} FROM users WHERE username = ANY(${usernames}::text[])`);
+  rejectNul(usernames);
+  return db().user.findMany({ where: { username: { in: [...usernames] } } });
 }
 
 /** The original's Gravatar identicon: md5 of the trimmed, lower-cased address. */

@@ -1,22 +1,33 @@
+import type { PoolClient } from "pg";
 import { dbPool } from "../db/prisma";
 
+type Query = (...args: unknown[]) => unknown;
+
 /**
- * Counts the statements sent through the shared pool while `fn` runs (the domain's SQL and Prisma's
- * non-transactional queries both go through `pool.query`).
+ * Counts the statements sent to the database while `fn` runs: every `query` on every connection the
+ * pool hands out, which is where the Prisma client's driver adapter sends its statements
+ * (transaction control included), so the count is the number of round trips.
  */
 export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
   const pool = dbPool();
-  const original = pool.query;
   const queries: string[] = [];
-  const counting = function (this: typeof pool, ...args: unknown[]) {
-    const first = args[0];
-    queries.push(typeof first === "string" ? first : String((first as { text?: unknown }).text));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  const wrapped = new Map<PoolClient, Query>();
+  const onAcquire = (client: PoolClient) => {
+    if (wrapped.has(client)) return;
+    const original = client.query as unknown as Query;
+    wrapped.set(client, original);
+    const counting = function (this: PoolClient, ...args: unknown[]) {
+      const first = args[0];
+      queries.push(typeof first === "string" ? first : String((first as { text?: unknown }).text));
+      return original.apply(this, args);
+    };
+    client.query = counting as unknown as PoolClient["query"];
   };
-  pool.query = counting as typeof pool.query;
+  pool.on("acquire", onAcquire);
   try {
     return { result: await fn(), queries };
   } finally {
-    pool.query = original;
+    pool.off("acquire", onAcquire);
+    for (const [client, original] of wrapped) client.query = original as unknown as PoolClient["query"];
   }
 }

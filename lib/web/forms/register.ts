@@ -15,8 +15,8 @@ export const POST = formRoute(async ({ fields }) => {
   const password2 = fields.get("password2") ?? "";
   const form = { name: "register" as const, values: { username, email }, back: "/register" };
   try {
-    // The username, email and password rules come before the repeat check, as in the original;
-    // the mutation applies them again, and only it can tell that a name is taken.
+    // The original's username, email and password checks come before the repeat check; the mutation
+    // applies them again, then tells a taken name, and only then the operator's password policy.
     validateRegistration({ username, email, password }, "web");
     if (password !== password2) {
       return {
