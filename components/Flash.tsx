@@ -1,5 +1,6 @@
 import type { SessionUser } from "@/lib/auth/auth";
 import type { Flash as FlashValue } from "@/lib/web/flash";
+import { markupEscape } from "@/lib/web/markup-escape";
 import { FlagButton } from "./FlagButton";
 
 /** The original's flashes: shown once, on the page after the action. */
@@ -17,7 +18,8 @@ export function Flash({
       {flash.message && (
         <ul className="flashes">
           <li>
-            {flash.message}
+            {/* The original's bytes (`&#34;` for quotes, as MarkupSafe wrote them), still fully escaped. */}
+            <span dangerouslySetInnerHTML={{ __html: markupEscape(flash.message) }} />
             {flash.flagged && viewer?.role === "ADMIN" && (
               <FlagButton messageId={flash.flagged} returnTo={currentPath} unflag label="the message again" />
             )}

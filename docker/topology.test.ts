@@ -15,7 +15,7 @@ type ComposeFile = {
 };
 
 function load(name: string): ComposeFile {
-  return parse(readFileSync(path.join(import.meta.dirname, name), "utf8")) as ComposeFile;
+  return parse(readFileSync(path.join(import.meta.dirname, name), "utf8"), { merge: true }) as ComposeFile;
 }
 
 function networksOf(service: Service): string[] {
@@ -32,6 +32,13 @@ describe.each(["compose.yml", "stack.yml"])("%s", (name) => {
   const file = load(name);
   const app = file.services.app!;
   const proxy = file.services.proxy!;
+
+  it("sets a password policy stricter than the original's for the public site", () => {
+    const minLength = /^\$\{PASSWORD_MIN_LENGTH:-(\d+)\}$/.exec(
+      app.environment?.PASSWORD_MIN_LENGTH ?? "",
+    )?.[1];
+    expect(Number(minLength)).toBeGreaterThanOrEqual(8);
+  });
 
   it("publishes the proxy on 80 and 443, and not the app", () => {
     expect(app.ports).toBeUndefined();

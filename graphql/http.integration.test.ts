@@ -181,9 +181,36 @@ describe("/api/graphql", () => {
     expect(cost.status).toBe(400);
     expect(cost.body.errors?.map((e) => e.message).join("\n")).toMatch(/cost limit of 5000 exceeded/i);
 
+    // The cost error says what to do about it, and is not dressed up as a syntax error.
+    const costMessage = cost.body.errors?.[0]?.message ?? "";
+    expect(costMessage).toMatch(/lower `first`/);
+    expect(costMessage).not.toMatch(/syntax error/i);
+
     const tokens = await call(POST, `{ ${"viewer { username } ".repeat(LIMITS.maxTokens / 3)} }`);
     expect(tokens.status).toBe(400);
     expect(tokens.body.errors?.[0]?.message).toMatch(/tokens/);
+  });
+
+  it("answers a `first` outside 1..100 as bad input, before any cost limit", async () => {
+    for (const first of [0, 101, 1000, 1_000_000]) {
+      const page = await call(POST, `{ publicTimeline(first: ${first}) { edges { node { text } } } }`);
+      expect(page.status).toBe(400);
+      expect(page.body.errors, JSON.stringify(page.body.errors)).toHaveLength(1);
+      expect(page.body.errors?.[0]?.message).toBe("first must be between 1 and 100");
+      expect(page.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    }
+    // Given as a variable, the resolver says the same.
+    const variable = await call(
+      POST,
+      `query ($n: Int) { publicTimeline(first: $n) { edges { node { text } } } }`,
+      {
+        variables: { n: 1000 },
+      },
+    );
+    expect(variable.body.errors?.[0]?.message).toBe("first must be between 1 and 100");
+    expect(variable.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const ok = await call(POST, `{ publicTimeline(first: 100) { edges { node { text } } } }`);
+    expect(ok.body.errors).toBeUndefined();
   });
 
   it("masks unexpected errors: no SQL, no stack trace", async () => {

@@ -11,6 +11,7 @@ import { isDomainError } from "@/lib/errors";
 import { createContext, type GraphQLContext, type Viewer } from "./context";
 import { domainExtensions } from "./errors";
 import { sharedLimiter } from "@/lib/security/rate-limiters";
+import { costLimitRejection, pageSizeRule } from "./limits";
 import { schema } from "./schema";
 
 /**
@@ -81,6 +82,16 @@ export function formatError(
       extensions: domainExtensions(original),
     };
   }
+  // A validation rule's own code (the page-size rule's BAD_USER_INPUT), which Apollo replaces with
+  // GRAPHQL_VALIDATION_FAILED.
+  const ownCode = (original as { extensions?: Record<string, unknown> } | null)?.extensions?.code;
+  if (ownCode === "BAD_USER_INPUT" && formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED") {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      extensions: (original as { extensions: Record<string, unknown> }).extensions,
+    };
+  }
   const code = formatted.extensions?.code;
   if (code === undefined || code === "INTERNAL_SERVER_ERROR") {
     if (mask) {
@@ -107,7 +118,11 @@ export type GraphQLHandlerOptions = {
 export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Request) => Promise<Response> {
   const armor = new ApolloArmor({
     maxDepth: { n: LIMITS.maxDepth },
-    costLimit: { maxCost: LIMITS.maxCost },
+    costLimit: {
+      maxCost: LIMITS.maxCost,
+      propagateOnRejection: false,
+      onReject: [costLimitRejection(LIMITS.maxCost)],
+    },
     maxAliases: { n: LIMITS.maxAliases },
     maxDirectives: { n: LIMITS.maxDirectives },
     // Armor's token limit fails with a 500 through Apollo; graphql-js enforces it while parsing instead.
@@ -121,7 +136,8 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: LIMITS.maxTokens },
     plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), ...(options.plugins ?? [])],
-    validationRules: armor.validationRules,
+    // The page-size rule first: its error must come before the cost limit's.
+    validationRules: [pageSizeRule, ...armor.validationRules],
     includeStacktraceInErrorResponses: !options.maskErrors,
     formatError: (formatted, error) => formatError(formatted, error, options.maskErrors),
   });
