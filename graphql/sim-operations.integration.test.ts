@@ -18,6 +18,9 @@ import {
 } from "./generated/operations";
 import { anonymous, signedIn, simulator } from "./test-helpers";
 
+/** The actions' variables when the request carried no `latest`. */
+const NO_LATEST = { latest: "0", recordLatest: false };
+
 afterAll(disconnectDb);
 
 async function domainErrorOf(promise: Promise<unknown>): Promise<DomainError> {
@@ -53,7 +56,7 @@ describe("simulator operations, in process", () => {
     const username = `Roger Histand ${uniqueName()}`;
     const ok = await runOperationOrThrow(
       SimRegisterDocument,
-      { username, email: "r@h", password: "x" },
+      { username, email: "r@h", password: "x", ...NO_LATEST },
       simulator(),
     );
     expect(ok.register.user.databaseId).toBeGreaterThan(0);
@@ -68,7 +71,7 @@ describe("simulator operations, in process", () => {
       const error = await domainErrorOf(
         runOperationOrThrow(
           SimRegisterDocument,
-          input as { username: string; email: string; password: string },
+          { ...(input as { username: string; email: string; password: string }), ...NO_LATEST },
           simulator(),
         ),
       );
@@ -82,7 +85,7 @@ describe("simulator operations, in process", () => {
     const text = 'Grüße 😀 "quoted" \\ back';
     const posted = await runOperationOrThrow(
       SimPostMessageDocument,
-      { username: author.username, text },
+      { username: author.username, text, ...NO_LATEST },
       simulator(),
     );
     expect(posted.postMessage.message.databaseId).toBeGreaterThan(0);
@@ -109,12 +112,31 @@ describe("simulator operations, in process", () => {
     const known = await createUser();
     const attempts = [
       () => runOperationOrThrow(SimUserMessagesDocument, { username: ghost, first: 10 }, simulator()),
-      () => runOperationOrThrow(SimPostMessageDocument, { username: ghost, text: "hi" }, simulator()),
-      () => runOperationOrThrow(SimFollowsDocument, { username: ghost, first: 10 }, simulator()),
-      () => runOperationOrThrow(SimFollowDocument, { username: ghost, target: known.username }, simulator()),
-      () => runOperationOrThrow(SimFollowDocument, { username: known.username, target: ghost }, simulator()),
       () =>
-        runOperationOrThrow(SimUnfollowDocument, { username: known.username, target: ghost }, simulator()),
+        runOperationOrThrow(
+          SimPostMessageDocument,
+          { username: ghost, text: "hi", ...NO_LATEST },
+          simulator(),
+        ),
+      () => runOperationOrThrow(SimFollowsDocument, { username: ghost, first: 10 }, simulator()),
+      () =>
+        runOperationOrThrow(
+          SimFollowDocument,
+          { username: ghost, target: known.username, ...NO_LATEST },
+          simulator(),
+        ),
+      () =>
+        runOperationOrThrow(
+          SimFollowDocument,
+          { username: known.username, target: ghost, ...NO_LATEST },
+          simulator(),
+        ),
+      () =>
+        runOperationOrThrow(
+          SimUnfollowDocument,
+          { username: known.username, target: ghost, ...NO_LATEST },
+          simulator(),
+        ),
     ];
     for (const attempt of attempts) expect((await domainErrorOf(attempt())).code).toBe("USER_NOT_FOUND");
   });
@@ -124,7 +146,11 @@ describe("simulator operations, in process", () => {
     const b = await createUser();
     const c = await createUser();
     for (const target of [b.username, c.username, b.username]) {
-      await runOperationOrThrow(SimFollowDocument, { username: a.username, target }, simulator());
+      await runOperationOrThrow(
+        SimFollowDocument,
+        { username: a.username, target, ...NO_LATEST },
+        simulator(),
+      );
     }
     const follows = await runOperationOrThrow(
       SimFollowsDocument,
@@ -133,8 +159,16 @@ describe("simulator operations, in process", () => {
     );
     expect(follows.userFollowing.edges.map((e) => e.node.username)).toEqual([b.username, c.username]);
 
-    await runOperationOrThrow(SimUnfollowDocument, { username: a.username, target: b.username }, simulator());
-    await runOperationOrThrow(SimUnfollowDocument, { username: a.username, target: b.username }, simulator());
+    await runOperationOrThrow(
+      SimUnfollowDocument,
+      { username: a.username, target: b.username, ...NO_LATEST },
+      simulator(),
+    );
+    await runOperationOrThrow(
+      SimUnfollowDocument,
+      { username: a.username, target: b.username, ...NO_LATEST },
+      simulator(),
+    );
     const after = await runOperationOrThrow(
       SimFollowsDocument,
       { username: a.username, first: 1 },
@@ -148,13 +182,13 @@ describe("simulator operations, in process", () => {
     const b = await createUser();
     const asUser = await runOperation(
       SimPostMessageDocument,
-      { username: b.username, text: "x" },
+      { username: b.username, text: "x", ...NO_LATEST },
       signedIn(a),
     );
     expect(asUser.errors?.[0]?.extensions.code).toBe("FORBIDDEN");
     const asAnon = await runOperation(
       SimFollowDocument,
-      { username: a.username, target: b.username },
+      { username: a.username, target: b.username, ...NO_LATEST },
       anonymous(),
     );
     expect(asAnon.errors?.[0]?.extensions.code).toBe("FORBIDDEN");
@@ -169,17 +203,30 @@ describe("simulator operations, in process", () => {
     const cases: [number, () => Promise<unknown>][] = [
       [
         2,
-        () => runOperationOrThrow(SimPostMessageDocument, { username: a.username, text: "one" }, simulator()),
+        () =>
+          runOperationOrThrow(
+            SimPostMessageDocument,
+            { username: a.username, text: "one", ...NO_LATEST },
+            simulator(),
+          ),
       ],
       [
         2,
         () =>
-          runOperationOrThrow(SimFollowDocument, { username: a.username, target: b.username }, simulator()),
+          runOperationOrThrow(
+            SimFollowDocument,
+            { username: a.username, target: b.username, ...NO_LATEST },
+            simulator(),
+          ),
       ],
       [
         2,
         () =>
-          runOperationOrThrow(SimUnfollowDocument, { username: a.username, target: b.username }, simulator()),
+          runOperationOrThrow(
+            SimUnfollowDocument,
+            { username: a.username, target: b.username, ...NO_LATEST },
+            simulator(),
+          ),
       ],
       [1, () => runOperationOrThrow(SimFollowsDocument, { username: a.username, first: 100 }, simulator())],
       [
@@ -195,6 +242,29 @@ describe("simulator operations, in process", () => {
       expect(queries).toHaveLength(expected);
       expect(queries).not.toContain("BEGIN");
     }
+  });
+
+  it("record `latest` ahead of the action in the same operation, also when the action fails", async () => {
+    const a = await createUser();
+    const b = await createUser();
+    const { queries } = await countQueries(() =>
+      runOperationOrThrow(
+        SimFollowDocument,
+        { username: a.username, target: b.username, latest: "4242", recordLatest: true },
+        simulator(),
+      ),
+    );
+    // The `latest` upsert, then the follow's two statements.
+    expect(queries).toHaveLength(3);
+    expect(queries[0]).toMatch(/simulator_state/);
+    expect((await runOperationOrThrow(SimLatestDocument, {}, simulator())).latest).toBe("4242");
+    const failed = await runOperation(
+      SimPostMessageDocument,
+      { username: uniqueName("ghost"), text: "hi", latest: "4343", recordLatest: true },
+      simulator(),
+    );
+    expect(failed.errors?.[0]?.extensions.code).toBe("USER_NOT_FOUND");
+    expect((await runOperationOrThrow(SimLatestDocument, {}, simulator())).latest).toBe("4343");
   });
 
   it("let the simulator page beyond 100, up to its configured cap", async () => {

@@ -28,15 +28,34 @@ export interface SimRequest {
   query: URLSearchParams;
   /** The simulator's identity in the schema: may act as any user and page beyond the public cap. */
   context: GraphQLContext;
+  /**
+   * The variables that make an action's operation record the request's `latest` first, in the same
+   * execution (`recordLatest … @include(if: $recordLatest)`). Hands the recording over: asked for
+   * once, it is the operation's job; a route that never asks has it recorded on its own.
+   */
+  latest(): { latest: string; recordLatest: boolean };
 }
 
 /**
- * The one wrapper of every protocol route, doing what the reference does in its order: record
- * `latest` (before anything can fail, so a 403, 400 or 404 still records it), check the simulator's
- * credentials, then run the route and show any domain failure through the one error table.
+ * The one wrapper of every protocol route, doing what the reference does: record `latest` (whatever
+ * the outcome, so a 403, 400 or 404 still records it), check the simulator's credentials, then run
+ * the route and show any domain failure through the one error table. An action records `latest` in
+ * its own operation, ahead of the action (one GraphQL execution per request, not two); any other
+ * outcome (refused credentials, a bad body, a read) records it on its own.
  * With SIM_ALLOWED_NETWORKS, a caller from elsewhere is refused before all of that: it may not even
  * move `latest` or register users.
  */
+function failure(error: unknown, request: Request): Response {
+  if (isDomainError(error)) return domainErrorResponse(error);
+  if (clientWentAway(error)) {
+    // The simulator gives up after 0.3 s and closes the socket mid-body: its error, not ours.
+    logger().info({ url: request.url }, "simulator closed the connection before the request was read");
+    return errorResponse(400, "The request was aborted");
+  }
+  logger().error({ err: error, url: request.url }, "simulator request failed");
+  return errorResponse(500, "Internal server error");
+}
+
 export function simRoute<Params>(
   options: {
     /** Whether the route needs the simulator's credentials (all but register and latest). */
@@ -51,24 +70,30 @@ export function simRoute<Params>(
     if (allowed !== undefined && !isSimulatorNetwork(allowed, clientAddress(request.headers))) {
       return forbidden();
     }
+    let pending: bigint | undefined;
+    let response: Response;
     try {
       const query = new URL(request.url).searchParams;
       const context = createContext({ viewer: null, isSimulator: true });
-      const latest = options.recordsLatest === false ? undefined : parseLatest(query.get("latest"));
-      if (latest !== undefined) {
-        await runOperationOrThrow(SimRecordLatestDocument, { value: latest.toString() }, context);
-      }
-      if (options.auth && !isSimulator(request.headers.get("authorization"))) return forbidden();
-      return await handle({ request, query, context }, await params);
+      pending = options.recordsLatest === false ? undefined : parseLatest(query.get("latest"));
+      const value = pending;
+      const latest = () => {
+        pending = undefined;
+        return { latest: (value ?? 0n).toString(), recordLatest: value !== undefined };
+      };
+      if (options.auth && !isSimulator(request.headers.get("authorization"))) response = forbidden();
+      else response = await handle({ request, query, context, latest }, await params);
     } catch (error) {
-      if (isDomainError(error)) return domainErrorResponse(error);
-      if (clientWentAway(error)) {
-        // The simulator gives up after 0.3 s and closes the socket mid-body: its error, not ours.
-        logger().info({ url: request.url }, "simulator closed the connection before the request was read");
-        return errorResponse(400, "The request was aborted");
-      }
-      logger().error({ err: error, url: request.url }, "simulator request failed");
-      return errorResponse(500, "Internal server error");
+      response = failure(error, request);
     }
+    if (pending !== undefined) {
+      try {
+        const context = createContext({ viewer: null, isSimulator: true });
+        await runOperationOrThrow(SimRecordLatestDocument, { value: pending.toString() }, context);
+      } catch (error) {
+        return failure(error, request);
+      }
+    }
+    return response;
   };
 }

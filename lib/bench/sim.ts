@@ -3,7 +3,10 @@
  * on a fresh database of the PostgreSQL server in DATABASE_URL (created here, dropped at the end),
  * replays the sample scenario once sequentially and once as 8 concurrent simulators, and prints
  * errors, throughput, latency percentiles and the server's CPU time per action, read from the
- * kernel's accounting of the server process (/proc/<pid>/stat), not from a clock.
+ * kernel's accounting of the server process (/proc/<pid>/stat), not from a clock. Then the same
+ * concurrent load against the framework's floor (lib/bench/floor.ts: a Next.js route handler that
+ * reads the body and answers 204), and Minitwit's throughput as a ratio of the floor's: on a loaded
+ * machine the ratio, measured in one run, is the figure to compare, not the absolute numbers.
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:55432/postgres npm run bench:sim -- \
  *     [--scenario FILE] [--limit N] [--concurrency K (default 8; 0 skips the concurrent run)]
@@ -24,6 +27,7 @@ import { formatErrorLine, formatSummary, type RunStats } from "@/lib/simulator/r
 import { runScenario } from "@/lib/simulator/runner";
 import { readScenarioFile, type Action } from "@/lib/simulator/scenario";
 
+import { startFloorServer } from "./floor";
 import { simulatorRun, writeBenchResults } from "./results";
 
 /** Where the course's sample sits beside the repository; `--scenario` points elsewhere. */
@@ -145,32 +149,52 @@ async function main(): Promise<number> {
   const name = `minitwit_bench_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
   await withClient(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
   const results: Measured[] = [];
+  const measure = async (url: string, pid: number, label: string, copies: number) => {
+    const before = cpuMs(pid);
+    const stats = await runScenario({
+      baseUrl: `${url}/sim`,
+      actions,
+      limit,
+      concurrency: copies,
+      usernameSuffix: "",
+      onError: (error) => console.log(formatErrorLine(error)),
+      keepSamples: true,
+    });
+    const measured = { label, stats, cpuMsPerAction: (cpuMs(pid) - before) / stats.actions };
+    print(measured);
+    results.push(measured);
+    return measured;
+  };
+  let ratio: number | undefined;
   try {
     const server = await startServer(withDatabase(serverUrl, name));
     const pid = server.child.pid as number;
+    let concurrent: Measured | undefined;
     try {
-      const run = async (label: string, copies: number, suffix: string) => {
-        const before = cpuMs(pid);
-        const stats = await runScenario({
-          baseUrl: `${server.url}/sim`,
-          actions,
-          limit,
-          concurrency: copies,
-          usernameSuffix: suffix,
-          onError: (error) => console.log(formatErrorLine(error)),
-          keepSamples: true,
-        });
-        const measured = { label, stats, cpuMsPerAction: (cpuMs(pid) - before) / stats.actions };
-        print(measured);
-        results.push(measured);
-      };
       // A few requests first, so one-off costs (lazy route compilation, pool connections) are not
       // charged to the first run.
       await runScenario({ baseUrl: `${server.url}/sim`, actions, limit: 50, usernameSuffix: " warmup" });
-      await run("sequential (1 simulator)", 1, "");
-      if (concurrency > 0) await run(`${concurrency} concurrent simulators`, concurrency, "");
+      await measure(server.url, pid, "sequential (1 simulator)", 1);
+      if (concurrency > 0) {
+        concurrent = await measure(server.url, pid, `${concurrency} concurrent simulators`, concurrency);
+      }
     } finally {
       await server.stop();
+    }
+    if (concurrent) {
+      const floor = await startFloorServer();
+      try {
+        await runScenario({ baseUrl: `${floor.url}/sim`, actions, limit: 50 });
+        const floorRun = await measure(
+          floor.url,
+          floor.child.pid as number,
+          `floor: a 204 route handler, ${concurrency} concurrent simulators`,
+          concurrency,
+        );
+        ratio = concurrent.stats.requestsPerSecond / floorRun.stats.requestsPerSecond;
+      } finally {
+        await floor.stop();
+      }
     }
   } finally {
     await withClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
@@ -185,9 +209,12 @@ async function main(): Promise<number> {
         `server CPU ${cpuMsPerAction.toFixed(3)} ms/action`,
     );
   }
+  if (ratio !== undefined) {
+    console.log(`throughput with ${concurrency} simulators as a ratio of the floor's: ${ratio.toFixed(2)}`);
+  }
   const written = await writeBenchResults({
     bench: "sim",
-    context: { scenario: source, limit: limit ?? null },
+    context: { scenario: source, limit: limit ?? null, floorRatio: ratio ?? null },
     runs: results.map((r) => simulatorRun(r.label, r.stats, { serverCpuMsPerAction: r.cpuMsPerAction })),
   });
   console.log(`\nresults: ${written.json}\ncharts:  ${written.charts.join("\n         ")}`);

@@ -9,6 +9,7 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from "../db/throwaway-
  * database is for development and would measure PGlite, not the app).
  *   npm run bench                      all of them
  *   npm run bench -- graphql sim       some of them (graphql, sim, import, observability, lighthouse)
+ *   npm run bench -- sim --limit 3000  other arguments go to each selected benchmark
  */
 const BENCHES: { name: string; script: string; needsDatabase: boolean; env?: Record<string, string> }[] = [
   { name: "graphql", script: "lib/bench/graphql.ts", needsDatabase: true },
@@ -23,8 +24,9 @@ const BENCHES: { name: string; script: string; needsDatabase: boolean; env?: Rec
   { name: "lighthouse", script: "lib/cli/lighthouse.ts", needsDatabase: false },
 ];
 
-function run(script: string, env: Record<string, string>): Promise<number> {
-  const [command, args] = tsEntry(script);
+function run(script: string, env: Record<string, string>, extra: string[]): Promise<number> {
+  const [command, entryArgs] = tsEntry(script);
+  const args = [...entryArgs, ...extra];
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
     child.once("error", reject);
@@ -33,7 +35,10 @@ function run(script: string, env: Record<string, string>): Promise<number> {
 }
 
 async function main() {
-  const wanted = process.argv.slice(2);
+  const argv = process.argv.slice(2).filter((arg) => arg !== "--");
+  const isName = (arg: string) => BENCHES.some((b) => b.name === arg);
+  const wanted = argv.filter(isName);
+  const extra = argv.filter((arg) => !isName(arg));
   const selected = BENCHES.filter(
     (b) => (wanted.length === 0 || wanted.includes(b.name)) && existsSync(b.script),
   );
@@ -52,7 +57,7 @@ async function main() {
         ...bench.env,
         ...(bench.needsDatabase && databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       };
-      if ((await run(bench.script, env)) !== 0) failed += 1;
+      if ((await run(bench.script, env, extra)) !== 0) failed += 1;
     }
   } finally {
     server?.stop();

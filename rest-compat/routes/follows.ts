@@ -27,25 +27,28 @@ const following = simRoute<Params>({ auth: true }, async ({ query, context }, { 
  * `POST /fllws/<username>` `{"follow": name}` or `{"unfollow": name}`: 204; 404 when either user is
  * unknown. As in the reference, `follow` wins when a body has both.
  */
-const followOrUnfollow = simRoute<Params>({ auth: true }, async ({ request, context }, { username }) => {
-  if (impossibleUsername(username)) return unknownUser();
-  const body = await readJsonObject(request);
-  if (!body.ok) return errorResponse(body.status, body.message);
-  const { follow, unfollow } = body.value;
-  if (follow !== undefined) {
-    if (typeof follow !== "string") return errorResponse(400, '"follow" must be a string');
-    if (impossibleUsername(follow)) return unknownUser();
-    await runOperationOrThrow(SimFollowDocument, { username, target: follow }, context);
-    return noContent();
-  }
-  if (unfollow !== undefined) {
-    if (typeof unfollow !== "string") return errorResponse(400, '"unfollow" must be a string');
-    if (impossibleUsername(unfollow)) return unknownUser();
-    await runOperationOrThrow(SimUnfollowDocument, { username, target: unfollow }, context);
-    return noContent();
-  }
-  return errorResponse(400, 'The request body needs "follow" or "unfollow"');
-});
+const followOrUnfollow = simRoute<Params>(
+  { auth: true },
+  async ({ request, context, latest }, { username }) => {
+    if (impossibleUsername(username)) return unknownUser();
+    const body = await readJsonObject(request);
+    if (!body.ok) return errorResponse(body.status, body.message);
+    const { follow, unfollow } = body.value;
+    if (follow !== undefined) {
+      if (typeof follow !== "string") return errorResponse(400, '"follow" must be a string');
+      if (impossibleUsername(follow)) return unknownUser();
+      await runOperationOrThrow(SimFollowDocument, { username, target: follow, ...latest() }, context);
+      return noContent();
+    }
+    if (unfollow !== undefined) {
+      if (typeof unfollow !== "string") return errorResponse(400, '"unfollow" must be a string');
+      if (impossibleUsername(unfollow)) return unknownUser();
+      await runOperationOrThrow(SimUnfollowDocument, { username, target: unfollow, ...latest() }, context);
+      return noContent();
+    }
+    return errorResponse(400, 'The request body needs "follow" or "unfollow"');
+  },
+);
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = withMethods<Params>({
   GET: following,

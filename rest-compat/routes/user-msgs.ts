@@ -26,13 +26,13 @@ const userMessages = simRoute<Params>({ auth: true }, async ({ query, context },
 });
 
 /** `POST /msgs/<username>` `{"content"}`: 204; 404 unknown user; 400 bad content. */
-const postMessage = simRoute<Params>({ auth: true }, async ({ request, context }, { username }) => {
+const postMessage = simRoute<Params>({ auth: true }, async ({ request, context, latest }, { username }) => {
   if (impossibleUsername(username)) return unknownUser();
   const body = await readJsonObject(request);
   if (!body.ok) return errorResponse(body.status, body.message);
   const { content } = body.value;
   if (typeof content !== "string") return errorResponse(400, 'The request body needs "content" as a string');
-  await runOperationOrThrow(SimPostMessageDocument, { username, text: content }, context);
+  await runOperationOrThrow(SimPostMessageDocument, { username, text: content, ...latest() }, context);
   return noContent();
 });
 
