@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { query, sql, isUniqueViolation } from "../db/sql";
 import { DomainError } from "../errors";
 import { countBusinessEvent } from "../observability/metrics";
+import { normalizeUsername, usernameProblem } from "./username";
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "./password";
 import { upgradePasswordHash } from "./upgrade-password-hash";
 
@@ -12,43 +13,11 @@ export type UserRecord = { id: number; username: string; email: string; role: Ro
 
 export type RegistrationRules = "web" | "simulator";
 
-export const MAX_USERNAME_LENGTH = 64;
 export const MAX_EMAIL_LENGTH = 320;
 export const MIN_WEB_PASSWORD_LENGTH = 8;
 export const MAX_WEB_PASSWORD_LENGTH = 128;
 
-/**
- * First path segments the app serves itself: a user with one of these names would have a profile
- * page nobody can reach. Compared case-insensitively so look-alikes cannot be registered either.
- */
-export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
-  "public",
-  "login",
-  "register",
-  "logout",
-  "add_message",
-  "api",
-  "sim",
-  "metrics",
-  "healthz",
-  "readyz",
-  "_next",
-  "favicon.ico",
-  "robots.txt",
-  "sitemap.xml",
-  "manifest.webmanifest",
-  "static",
-  "settings",
-  "docs",
-  "admin",
-  "avatar",
-  "icon.svg",
-  ".",
-  "..",
-]);
-
-// Characters that would break a `/<username>` URL or its display.
-const WEB_FORBIDDEN_USERNAME = /[/?#%\\\p{Cc}]/u;
+export { MAX_USERNAME_LENGTH, RESERVED_USERNAMES } from "./username";
 
 const USER_COLUMNS = sql`id, username, email, role, created_at AS "createdAt"`;
 
@@ -71,22 +40,9 @@ export function validateRegistration(
   rules: RegistrationRules,
 ): void {
   const { username, email, password } = input;
-  if (username === "") throw invalid("username", "You have to enter a username");
-  if (codePoints(username) > MAX_USERNAME_LENGTH) {
-    throw invalid("username", `The username must be at most ${MAX_USERNAME_LENGTH} characters`);
-  }
-  if (rules === "web") {
-    if (username.trim() === "") throw invalid("username", "You have to enter a username");
-    if (WEB_FORBIDDEN_USERNAME.test(username)) {
-      throw invalid("username", "The username must not contain /, ?, #, %, \\ or control characters");
-    }
-    if (RESERVED_USERNAMES.has(username.toLowerCase())) {
-      throw invalid("username", "This username is reserved, please choose another one");
-    }
-  } else if (username.includes("\u0000")) {
-    // PostgreSQL cannot store NUL in text; refusing here keeps it a 400, not a 500.
-    throw invalid("username", "The username must not contain NUL characters");
-  }
+  // The same name rules for every way in, the simulator's included (lib/domain/username.ts).
+  const problem = usernameProblem(username);
+  if (problem !== null) throw invalid("username", problem);
   if (email === "" || !email.includes("@") || email.length > MAX_EMAIL_LENGTH || email.includes("\u0000")) {
     throw invalid("email", "You have to enter a valid email address");
   }
@@ -111,12 +67,14 @@ export async function registerUser(
   rules: RegistrationRules,
 ): Promise<{ id: number; username: string }> {
   validateRegistration(input, rules);
+  const username = normalizeUsername(input.username);
   const pwHash = await hashPassword(input.password);
   let rows: { id: number; username: string }[];
   try {
-    // ON CONFLICT turns the race between two sign-ups of one name into "taken" for the loser.
+    // ON CONFLICT turns the race between two sign-ups of one name into "taken" for the loser; a name
+    // that differs only in case violates the index on its key (users_username_ci_key), also "taken".
     rows = await query(sql`
-      INSERT INTO users (username, email, pw_hash) VALUES (${input.username}, ${input.email}, ${pwHash})
+      INSERT INTO users (username, email, pw_hash) VALUES (${username}, ${input.email}, ${pwHash})
       ON CONFLICT (username) DO NOTHING
       RETURNING id, username`);
   } catch (error) {
