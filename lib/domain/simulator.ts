@@ -10,11 +10,21 @@ import { query, sql } from "../db/sql";
  * the write-ahead log is sequential, so the request's own durable commit right after (or the WAL
  * writer, within 200 ms) makes it durable too. Only a crash in that window can lose the value, and
  * then only the id of a request that wrote nothing else.
+ *
+ * Only on a real server: the embedded database (PGlite) has no WAL writer, so a commit that does not
+ * flush stays unflushed until something else flushes, and a crash loses it.
  */
 export async function recordLatest(value: bigint): Promise<void> {
+  const latest = value.toString();
+  if (process.env.MINITWIT_EMBEDDED_DB === "1") {
+    await query(sql`
+      INSERT INTO simulator_state (id, latest) VALUES (1, ${latest}::bigint)
+      ON CONFLICT (id) DO UPDATE SET latest = EXCLUDED.latest`);
+    return;
+  }
   await query(sql`
     WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true))
-    INSERT INTO simulator_state (id, latest) SELECT 1, ${value.toString()}::bigint FROM no_flush
+    INSERT INTO simulator_state (id, latest) SELECT 1, ${latest}::bigint FROM no_flush
     ON CONFLICT (id) DO UPDATE SET latest = EXCLUDED.latest`);
 }
 
