@@ -53,11 +53,33 @@ const HOP_HEADER = "x-minitwit-hop";
 export const WARM_UP_HEADER = "x-minitwit-warm-up";
 
 /**
- * The methods some route serves (the simulator's routes answer each with their own `Allow`). Others
- * (TRACE, CONNECT, WebDAV's, made-up ones) never reach Next.js, which has no answer for them but a 500.
+ * Pages, forms and `/api/graphql` serve GET, HEAD and POST; anything else is answered here. Next.js
+ * would render a page for PUT and fail with a 500 on TRACE. The simulator's routes answer every
+ * method themselves, with each route's own `Allow` (rest-compat/methods.ts).
  */
-const ROUTED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const SERVED_METHODS = new Set(["GET", "HEAD", "POST"]);
+const SIM_METHODS = new Set([...SERVED_METHODS, "PUT", "PATCH", "DELETE", "OPTIONS"]);
 const ALLOW = "GET, HEAD, POST";
+
+function isSimPath(url: string | undefined): boolean {
+  return url !== undefined && (url === "/sim" || /^\/sim[/?]/.test(url));
+}
+
+/** 405 with `Allow` (204 for OPTIONS, which asks just that), or false when the method is served. */
+function refuseMethod(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const method = req.method ?? "";
+  if (SERVED_METHODS.has(method) || (SIM_METHODS.has(method) && isSimPath(req.url))) return false;
+  res.setHeader("allow", ALLOW);
+  if (method === "OPTIONS") {
+    res.statusCode = 204;
+    res.end();
+    return true;
+  }
+  res.statusCode = 405;
+  res.setHeader("content-type", "application/json");
+  res.end('{"status": 405, "error_msg": "Method not allowed"}');
+  return true;
+}
 
 export type RequestObserver = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -110,13 +132,7 @@ export async function startHttpServer(options: {
       if (req.headers[WARM_UP_HEADER] !== warmUpSecret) options.observe?.(req, res);
     }
     delete req.headers[WARM_UP_HEADER];
-    if (!ROUTED_METHODS.has(req.method ?? "")) {
-      res.statusCode = 405;
-      res.setHeader("allow", ALLOW);
-      res.setHeader("content-type", "application/json");
-      res.end('{"status": 405, "error_msg": "Method not allowed"}');
-      return;
-    }
+    if (refuseMethod(req, res)) return;
     if (!hasDecodablePath(req.url)) {
       res.statusCode = 400;
       res.setHeader("content-type", "application/json");
