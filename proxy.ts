@@ -2,7 +2,9 @@ import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy, createNonce, STATIC_SECURITY_HEADERS } from "./lib/security/headers";
 import { env } from "./lib/env";
 import { GRAVATAR_ORIGIN } from "./lib/avatar";
+import { isMessageCursor } from "./lib/domain/pagination";
 import { FLASH_COOKIE, FLASH_HEADER, toHeaderValue } from "./lib/web/flash";
+import { refusalPage } from "./lib/web/form-route";
 
 /**
  * Runs before every page of the web UI (never for the simulator API, GraphQL, metrics, health checks,
@@ -14,6 +16,8 @@ import { FLASH_COOKIE, FLASH_HEADER, toHeaderValue } from "./lib/web/flash";
  * - A per-request nonce for the Content-Security-Policy, which Next.js puts on its own scripts.
  * - The flash cookie is taken off the request: its value goes to the render in a header and the
  *   cookie is deleted in the response, so a flash shows once.
+ * - A timeline's `?after=` cursor that cannot be valid (tampered, out of range) is a 400 before the
+ *   page renders (a page itself can only answer 404 once it streams).
  * - A browser's `GET /api/graphql` (one that accepts HTML) gets the GraphQL explorer page, under the
  *   pages' CSP; every other request there goes straight to the API (see the second matcher).
  */
@@ -33,6 +37,19 @@ export function proxy(request: NextRequest): NextResponse {
   const formHandler = FORM_POSTS.get(pathname);
   if (formHandler && request.method === "POST") {
     return NextResponse.rewrite(new URL(formHandler, request.url));
+  }
+
+  const after = request.nextUrl.searchParams.get("after");
+  if (after && (request.method === "GET" || request.method === "HEAD") && !isMessageCursor(after)) {
+    return new NextResponse(refusalPage(400, "The cursor is not valid."), {
+      status: 400,
+      headers: {
+        ...STATIC_SECURITY_HEADERS,
+        "Content-Security-Policy": "default-src 'none'",
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": "no-store",
+      },
+    });
   }
 
   const explorer = pathname === GRAPHQL_PATH && request.method === "GET";

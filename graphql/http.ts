@@ -10,6 +10,7 @@ import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { createContext, type GraphQLContext, type Viewer } from "./context";
 import { domainExtensions } from "./errors";
+import { withBodyWithin } from "@/lib/security/body-limit";
 import { sharedLimiter } from "@/lib/security/rate-limiters";
 import { costLimitRejection, pageSizeRule } from "./limits";
 import { schema } from "./schema";
@@ -184,11 +185,11 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
         "www-authenticate": 'Bearer error="invalid_token"',
       });
     }
-    if (Number(incoming.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-      return graphqlErrorResponse(413, "The request body is too large", "BAD_REQUEST");
-    }
+    // Read here under the limit (chunked bodies too): the integration would buffer any size.
+    const bounded = await withBodyWithin(incoming, MAX_BODY_BYTES);
+    if (bounded === null) return graphqlErrorResponse(413, "The request body is too large", "BAD_REQUEST");
 
-    const req = normaliseJsonContentType(incoming);
+    const req = normaliseJsonContentType(bounded);
     const viewer = identity ? identity.user : sessionViewer;
     if (viewer) setRequestUser(viewer.id);
     contexts.set(

@@ -20,4 +20,14 @@ describe("isUniqueViolation", () => {
     expect(isUniqueViolation({ code: "23503" })).toBe(false);
     expect(isUniqueViolation(null)).toBe(false);
   });
+
+  it("recognises a raw statement's unique violation (P2010) by its driver error, and nothing else", () => {
+    const raw = (originalCode: string) => ({
+      code: "P2010",
+      meta: { driverAdapterError: { cause: { originalCode, kind: "UniqueConstraintViolation" } } },
+    });
+    expect(isUniqueViolation(raw("23505"))).toBe(true);
+    expect(isUniqueViolation(raw("23503"))).toBe(false);
+    expect(isUniqueViolation({ code: "P2010" })).toBe(false);
+  });
 });

@@ -14,9 +14,16 @@ export function rejectNul(...values: readonly (string | readonly string[])[]): v
   }
 }
 
-/** A unique constraint refused the write: SQLSTATE 23505, or Prisma's P2002 for the same. */
+/**
+ * A unique constraint refused the write: SQLSTATE 23505, Prisma's P2002 for a model write, or P2010
+ * (a raw statement failed) whose driver error is the same violation.
+ */
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  return code === "23505" || code === "P2002";
+  const { code, meta } = error as {
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+  };
+  if (code === "23505" || code === "P2002") return true;
+  return code === "P2010" && meta?.driverAdapterError?.cause?.originalCode === "23505";
 }

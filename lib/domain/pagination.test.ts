@@ -43,6 +43,21 @@ describe("cursors", () => {
       "BAD_USER_INPUT",
     );
   });
+
+  it("refuse instants PostgreSQL cannot hold (the crafted `m:-8640000000000000:1`)", () => {
+    for (const millis of ["-8640000000000000", "8640000000000000", "-62135596800001", "253402300800000"]) {
+      const cursor = Buffer.from(`m:${millis}:1`).toString("base64url");
+      expect(
+        codeOf(() => decodeMessageCursor(cursor)),
+        millis,
+      ).toBe("BAD_USER_INPUT");
+    }
+    expect(codeOf(() => decodeMessageCursor("bTotODY0MDAwMDAwMDAwMDAwMDox"))).toBe("BAD_USER_INPUT");
+    for (const iso of ["0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"]) {
+      const key = { pubDate: new Date(iso), id: 1 };
+      expect(decodeMessageCursor(encodeMessageCursor(key))).toEqual(key);
+    }
+  });
 });
 
 describe("pageSize", () => {

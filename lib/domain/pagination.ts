@@ -11,6 +11,13 @@ export const MAX_PAGE_SIZE = 100;
 
 export type Page<T> = { rows: T[]; hasNextPage: boolean };
 
+/**
+ * The instants a cursor may name: years 1 to 9999. PostgreSQL's timestamps reach only 4713 BC while a
+ * JavaScript date reaches 271821 BC, so a crafted cursor outside this range would fail in the database.
+ */
+export const MIN_CURSOR_MILLIS = Date.parse("0001-01-01T00:00:00.000Z");
+export const MAX_CURSOR_MILLIS = Date.parse("9999-12-31T23:59:59.999Z");
+
 /** Position in a list ordered by `pub_date DESC, id DESC`. */
 export type MessageKey = { pubDate: Date; id: number };
 
@@ -39,9 +46,20 @@ export function encodeMessageCursor(key: MessageKey): string {
 export function decodeMessageCursor(cursor: string): MessageKey {
   const [millis, id, ...rest] = decode(cursor, "m");
   if (rest.length > 0 || millis === undefined || !/^-?\d{1,16}$/.test(millis)) throw badCursor();
-  const pubDate = new Date(Number(millis));
-  if (Number.isNaN(pubDate.getTime())) throw badCursor();
+  const time = Number(millis);
+  if (!(time >= MIN_CURSOR_MILLIS && time <= MAX_CURSOR_MILLIS)) throw badCursor();
+  const pubDate = new Date(time);
   return { pubDate, id: positiveInt(id) };
+}
+
+/** Whether a message cursor would be accepted (for a page that must answer 400 before rendering). */
+export function isMessageCursor(cursor: string): boolean {
+  try {
+    decodeMessageCursor(cursor);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Position in a list ordered by a user id (follow lists, served by the follows indexes). */

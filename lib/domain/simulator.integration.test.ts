@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { dbPool, disconnectDb } from "../db/prisma";
+import { countQueries } from "../testing/query-counter";
 import { getLatest, recordLatest } from "./simulator";
 
 afterAll(disconnectDb);
@@ -28,5 +29,13 @@ describe("latest", () => {
     }
     expect(clients.length).toBeGreaterThan(0);
     expect(await getLatest()).toBe(7n);
+  });
+
+  it("skips the flush only on a real server: PGlite has no WAL writer to flush it later", async () => {
+    const { queries } = await countQueries(() => recordLatest(8n));
+    expect(queries).toHaveLength(1);
+    const skipsFlush = queries[0]?.includes("synchronous_commit");
+    expect(skipsFlush).toBe(process.env.MINITWIT_EMBEDDED_DB !== "1");
+    expect(await getLatest()).toBe(8n);
   });
 });

@@ -11,11 +11,23 @@ import { db } from "../db/prisma";
  * writer, within 200 ms) makes it durable too. Only a crash in that window can lose the value, and
  * then only the id of a request that wrote nothing else. Raw SQL: the model API cannot turn off
  * `synchronous_commit` for its own write without a transaction of three more round trips.
+ *
+ * Only on a real server: the embedded database (PGlite) has no WAL writer, so a commit that does not
+ * flush stays unflushed until something else flushes, and a crash loses it; there it is a plain upsert.
  */
 export async function recordLatest(value: bigint): Promise<void> {
+  const latest = value.toString();
+  if (process.env.MINITWIT_EMBEDDED_DB === "1") {
+    await db().simulatorState.upsert({
+      where: { id: 1 },
+      create: { id: 1, latest: value },
+      update: { latest: value },
+    });
+    return;
+  }
   await db().$executeRaw`
     WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true))
-    INSERT INTO simulator_state (id, latest) SELECT 1, ${value.toString()}::bigint FROM no_flush
+    INSERT INTO simulator_state (id, latest) SELECT 1, ${latest}::bigint FROM no_flush
     ON CONFLICT (id) DO UPDATE SET latest = EXCLUDED.latest`;
 }
 

@@ -59,7 +59,10 @@ describe("passwordPolicyError", () => {
       "The password must be at most 128 characters",
     );
   });
-  it("refuses names that collide with routes or break URLs on the web", () => {
+});
+
+describe("validateRegistration: usernames", () => {
+  it("refuses names that collide with routes or break URLs, on the web and the simulator alike", () => {
     for (const username of [
       "public",
       "Login",
@@ -72,9 +75,12 @@ describe("passwordPolicyError", () => {
       "100%",
       "tab\there",
     ]) {
-      expect(firstError({ ...ok, username }, "web")?.field).toBe("username");
+      for (const rules of ["web", "simulator"] as const) {
+        expect(firstError({ ...ok, username }, rules)?.field, `${rules}: ${username}`).toBe("username");
+      }
     }
     expect(firstError({ ...ok, username: "   " }, "web")?.message).toBe("You have to enter a username");
+    expect(firstError({ ...ok, username: "   " }, "simulator")?.message).toBe("You have to enter a username");
   });
 
   it("lets the simulator use spaces and non-ASCII letters", () => {

@@ -4,6 +4,7 @@ import { db } from "../db/prisma";
 import type { User } from "../generated/prisma/client";
 import { DomainError } from "../errors";
 import { countBusinessEvent } from "../observability/metrics";
+import { normalizeUsername, usernameProblem } from "./username";
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "./password";
 import { upgradePasswordHash } from "./upgrade-password-hash";
 
@@ -15,43 +16,11 @@ export type UserRecord = Omit<User, "pwHash">;
 
 export type RegistrationRules = "web" | "simulator";
 
-export const MAX_USERNAME_LENGTH = 64;
 export const MAX_EMAIL_LENGTH = 320;
 /** Beyond this a password only makes hashing slow: refused on the web, after the original's checks. */
 export const MAX_WEB_PASSWORD_LENGTH = 128;
 
-/**
- * First path segments the app serves itself: a user with one of these names would have a profile
- * page nobody can reach. Compared case-insensitively so look-alikes cannot be registered either.
- */
-export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
-  "public",
-  "login",
-  "register",
-  "logout",
-  "add_message",
-  "api",
-  "sim",
-  "metrics",
-  "healthz",
-  "readyz",
-  "_next",
-  "favicon.ico",
-  "robots.txt",
-  "sitemap.xml",
-  "manifest.webmanifest",
-  "static",
-  "settings",
-  "docs",
-  "admin",
-  "avatar",
-  "icon.svg",
-  ".",
-  "..",
-]);
-
-// Characters that would break a `/<username>` URL or its display.
-const WEB_FORBIDDEN_USERNAME = /[/?#%\\\p{Cc}]/u;
+export { MAX_USERNAME_LENGTH, RESERVED_USERNAMES } from "./username";
 
 function codePoints(text: string): number {
   let n = 0;
@@ -72,22 +41,9 @@ export function validateRegistration(
   rules: RegistrationRules,
 ): void {
   const { username, email, password } = input;
-  if (username === "") throw invalid("username", "You have to enter a username");
-  if (codePoints(username) > MAX_USERNAME_LENGTH) {
-    throw invalid("username", `The username must be at most ${MAX_USERNAME_LENGTH} characters`);
-  }
-  if (rules === "web") {
-    if (username.trim() === "") throw invalid("username", "You have to enter a username");
-    if (WEB_FORBIDDEN_USERNAME.test(username)) {
-      throw invalid("username", "The username must not contain /, ?, #, %, \\ or control characters");
-    }
-    if (RESERVED_USERNAMES.has(username.toLowerCase())) {
-      throw invalid("username", "This username is reserved, please choose another one");
-    }
-  } else if (username.includes("\u0000")) {
-    // PostgreSQL cannot store NUL in text; refusing here keeps it a 400, not a 500.
-    throw invalid("username", "The username must not contain NUL characters");
-  }
+  // The same name rules for every way in, the simulator's included (lib/domain/username.ts).
+  const problem = usernameProblem(username);
+  if (problem !== null) throw invalid("username", problem);
   if (email === "" || !email.includes("@") || email.length > MAX_EMAIL_LENGTH || email.includes("\u0000")) {
     throw invalid("email", "You have to enter a valid email address");
   }
@@ -115,6 +71,16 @@ function usernameTaken(): DomainError {
 }
 
 /**
+ * Whether a name is taken regardless of case and Unicode form. Raw SQL: the key is an expression index
+ * (users_username_ci_key) that the model API cannot name.
+ */
+async function usernameExists(username: string): Promise<boolean> {
+  const rows = await db().$queryRaw<{ one: number }[]>`
+    SELECT 1 AS one FROM users WHERE lower(normalize(username, NFC)) = lower(normalize(${username}, NFC)) LIMIT 1`;
+  return rows.length > 0;
+}
+
+/**
  * Registers a user. The original's checks come first (in its order, "taken" last); only then the
  * web's password policy, so its message never hides one the original would have shown.
  */
@@ -124,16 +90,17 @@ export async function registerUser(
   passwordMinLength = 1,
 ): Promise<{ id: number; username: string }> {
   validateRegistration(input, rules);
+  const username = normalizeUsername(input.username);
   const policy = rules === "web" ? passwordPolicyError(input.password, passwordMinLength) : null;
   if (policy) {
-    const taken = await db().user.findUnique({ where: { username: input.username }, select: { id: true } });
-    throw taken ? usernameTaken() : policy;
+    throw (await usernameExists(username)) ? usernameTaken() : policy;
   }
   const pwHash = await hashPassword(input.password);
   try {
-    // The unique index turns the race between two sign-ups of one name into "taken" for the loser.
+    // The unique indexes turn the race between two sign-ups of one name into "taken" for the loser; a
+    // name that differs only in case violates the index on its key (users_username_ci_key), also "taken".
     const user = await db().user.create({
-      data: { username: input.username, email: input.email, pwHash },
+      data: { username, email: input.email, pwHash },
       select: { id: true, username: true },
     });
     countBusinessEvent("registration");

@@ -33,7 +33,8 @@ describe("Werkzeug password hashes", () => {
       expect(await verifyPassword(stored, `${PASSWORD} `), stored).toBe(false);
       expect(await verifyPassword(stored, ""), stored).toBe(false);
     }
-  });
+    // 21 real key derivations (a million PBKDF2 rounds each at most): seconds on a busy machine.
+  }, 60_000);
 
   it("names each format and asks for an argon2id hash in its place", () => {
     expect(passwordHashFormat(hashes.scrypt!)).toBe("scrypt");

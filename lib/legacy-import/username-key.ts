@@ -1,16 +1,12 @@
-import { MAX_USERNAME_LENGTH, RESERVED_USERNAMES } from "../domain/users";
+import { isReservedUsername, MAX_USERNAME_LENGTH, usernameKey } from "../domain/username";
 
 /*
- * MERGE NOTE: a stand-in. Case-insensitive username uniqueness (a normalised key column and its
- * normalisation function, with the username rules) is being added on another branch; when it lands,
- * `usernameKey` and `usernameProblem` become calls to those, so the importer and sign-up agree on
- * which names collide and which are refused. Nothing else in the importer compares names.
+ * The importer compares names by the key sign-up uses (and the database's unique index on it), so
+ * both agree on which names collide and which are routes of the app. What an imported name may
+ * contain is the importer's own, looser rule: an original database's users keep their names where
+ * the app can store and show them.
  */
-
-/** The form two usernames are compared in: they collide when their keys are equal. */
-export function usernameKey(username: string): string {
-  return username.normalize("NFC").toLowerCase();
-}
+export { isReservedUsername, usernameKey };
 
 /** Why an imported username cannot be used as it is, or null when it can. */
 export function usernameProblem(username: string | null): string | null {
@@ -21,9 +17,4 @@ export function usernameProblem(username: string | null): string | null {
   // Control characters (NUL among them, which PostgreSQL cannot store) do not display or link.
   if (/\p{Cc}/u.test(username)) return "it contains control characters";
   return null;
-}
-
-/** Names the app's own routes use: a user with one would have a page nobody can reach. */
-export function isReservedUsername(username: string): boolean {
-  return RESERVED_USERNAMES.has(usernameKey(username));
 }

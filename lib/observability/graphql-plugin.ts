@@ -50,9 +50,8 @@ export function logGraphQLErrors(
 
 /**
  * Apollo Server plugin: counts and times each operation and logs its errors. Only a name the
- * server resolved from the document labels the series; a request that fails before that (bad
- * syntax, unknown operation) counts as `anonymous`, so junk requests cannot use up the bounded
- * set of operation names.
+ * server resolved from the document labels the series (a request that fails before that counts as
+ * `anonymous`), and only if it is one of this repository's operations; any other name is `other`.
  */
 export function graphqlObservabilityPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import {
   countBusinessEvent,
   graphqlOperationLabel,
-  MAX_GRAPHQL_OPERATION_NAMES,
+  KNOWN_GRAPHQL_OPERATIONS,
   metrics,
   recordGraphQLOperation,
   reportPoolUsage,
@@ -59,26 +59,32 @@ describe("metrics registry", () => {
 });
 
 describe("GraphQL operation labels", () => {
-  it("names anonymous operations and rejects names that are not GraphQL names", () => {
+  it("knows the operations of graphql/operations and nothing else", () => {
+    expect(KNOWN_GRAPHQL_OPERATIONS).toContain("SimRegister");
+    expect(KNOWN_GRAPHQL_OPERATIONS).toContain("WebPublicTimeline");
+    // A fragment is no operation.
+    expect(KNOWN_GRAPHQL_OPERATIONS).not.toContain("WebMessageFields");
+  });
+
+  it("labels known names as themselves, unnamed ones anonymous, everything else other", () => {
     expect(graphqlOperationLabel(undefined)).toBe("anonymous");
     expect(graphqlOperationLabel(null)).toBe("anonymous");
     expect(graphqlOperationLabel("")).toBe("anonymous");
-    expect(graphqlOperationLabel("PostMessage")).toBe("PostMessage");
+    expect(graphqlOperationLabel("SimPostMessage")).toBe("SimPostMessage");
+    expect(graphqlOperationLabel("PostMessage")).toBe("other");
     expect(graphqlOperationLabel("drop table; --")).toBe("other");
     expect(graphqlOperationLabel("a".repeat(101))).toBe("other");
   });
 
-  it("stops adding operation names once the cap is reached", async () => {
-    recordGraphQLOperation("KnownEarly", "success", 0.01);
-    for (let i = 0; i < MAX_GRAPHQL_OPERATION_NAMES + 100; i++) {
+  it("gives invented names no series of their own, however many arrive first", async () => {
+    for (let i = 0; i < 300; i++) {
       recordGraphQLOperation(`Generated${i}`, i % 2 ? "success" : "error", 0.002);
     }
+    recordGraphQLOperation("WebHomeTimeline", "success", 0.01);
     const { values } = await metrics().graphql.operations.get();
     const names = new Set(values.map((v) => v.labels.operation));
-    expect(names.size).toBeLessThanOrEqual(MAX_GRAPHQL_OPERATION_NAMES + 2);
+    expect([...names].filter((name) => String(name).startsWith("Generated"))).toEqual([]);
     expect(names).toContain("other");
-    // A name seen before the cap keeps its own series.
-    expect(graphqlOperationLabel("KnownEarly")).toBe("KnownEarly");
-    expect(graphqlOperationLabel("NeverSeenBefore")).toBe("other");
+    expect(names).toContain("WebHomeTimeline");
   });
 });

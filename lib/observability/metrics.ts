@@ -1,4 +1,5 @@
 import client from "prom-client";
+import * as operations from "../../graphql/generated/operations";
 
 /**
  * The one prom-client registry of this process. Kept on globalThis so that Next.js module reloads
@@ -110,21 +111,23 @@ export function reportPoolUsage(pool: PoolCounts): void {
 
 export type GraphQLOutcome = "success" | "error";
 
-/** Third parties choose operation names; past this many distinct names, new ones count as `other`. */
-export const MAX_GRAPHQL_OPERATION_NAMES = 200;
-const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
+/**
+ * The operation names this repository knows: those of its documents (graphql/operations). Anyone
+ * may name an operation anything, so only these get their own series; every other name is `other`,
+ * however many clients invent, and whoever sends first cannot take the labels.
+ */
+export const KNOWN_GRAPHQL_OPERATIONS: ReadonlySet<string> = new Set(
+  Object.values(operations).flatMap((document) =>
+    document.definitions.flatMap((definition) =>
+      definition.kind === "OperationDefinition" && definition.name ? [definition.name.value] : [],
+    ),
+  ),
+);
 
-const operationNames = globalThis as unknown as { minitwitGraphQLOperationNames?: Set<string> };
-
-/** The `operation` label for a name: bounded in length, syntax and number of distinct values. */
+/** The `operation` label for a name: one of the known operations, `anonymous` or `other`. */
 export function graphqlOperationLabel(name: string | null | undefined): string {
   if (name === null || name === undefined || name === "") return "anonymous";
-  if (!GRAPHQL_NAME.test(name)) return "other";
-  const seen = (operationNames.minitwitGraphQLOperationNames ??= new Set());
-  if (seen.has(name)) return name;
-  if (seen.size >= MAX_GRAPHQL_OPERATION_NAMES) return "other";
-  seen.add(name);
-  return name;
+  return KNOWN_GRAPHQL_OPERATIONS.has(name) ? name : "other";
 }
 
 /** Records one GraphQL operation, whichever way it was executed. */

@@ -8,6 +8,12 @@ import type { NextConfig } from "next";
 
 export type HttpServer = {
   address: AddressInfo;
+  /**
+   * This process's warm-up secret: a request carrying it in `x-minitwit-warm-up` is the process's own
+   * warm-up (lib/server/warm-up.ts), not traffic, and is neither logged nor counted. Random per process,
+   * so no client can hide its requests from logs and metrics.
+   */
+  warmUpSecret: string;
   /** Stops accepting, waits for in-flight requests (at most `timeoutMs`), then closes every socket. */
   close(timeoutMs: number): Promise<{ abandoned: number }>;
 };
@@ -44,9 +50,35 @@ function hasDecodablePath(url: string | undefined): boolean {
 }
 
 const HOP_HEADER = "x-minitwit-hop";
+export const WARM_UP_HEADER = "x-minitwit-warm-up";
 
-function isLoopback(address: string | undefined): boolean {
-  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
+/**
+ * Pages, forms and `/api/graphql` serve GET, HEAD and POST; anything else is answered here. Next.js
+ * would render a page for PUT and fail with a 500 on TRACE. The simulator's routes answer every
+ * method themselves, with each route's own `Allow` (rest-compat/methods.ts).
+ */
+const SERVED_METHODS = new Set(["GET", "HEAD", "POST"]);
+const SIM_METHODS = new Set([...SERVED_METHODS, "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const ALLOW = "GET, HEAD, POST";
+
+function isSimPath(url: string | undefined): boolean {
+  return url !== undefined && (url === "/sim" || /^\/sim[/?]/.test(url));
+}
+
+/** 405 with `Allow` (204 for OPTIONS, which asks just that), or false when the method is served. */
+function refuseMethod(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const method = req.method ?? "";
+  if (SERVED_METHODS.has(method) || (SIM_METHODS.has(method) && isSimPath(req.url))) return false;
+  res.setHeader("allow", ALLOW);
+  if (method === "OPTIONS") {
+    res.statusCode = 204;
+    res.end();
+    return true;
+  }
+  res.statusCode = 405;
+  res.setHeader("content-type", "application/json");
+  res.end('{"status": 405, "error_msg": "Method not allowed"}');
+  return true;
 }
 
 export type RequestObserver = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -85,6 +117,7 @@ export async function startHttpServer(options: {
   // carries the outer request's headers, so a per-process secret marks it: it keeps the outer
   // client's address (not loopback's) and is not logged or counted a second time.
   const hopSecret = randomBytes(16).toString("hex");
+  const warmUpSecret = randomBytes(16).toString("hex");
 
   const server = http.createServer((req, res) => {
     inFlight += 1;
@@ -96,9 +129,10 @@ export async function startHttpServer(options: {
       // header of the same name is overwritten.
       req.headers["x-minitwit-client-ip"] = req.socket.remoteAddress ?? "";
       // The instance's own warm-up calls (lib/server/warm-up.ts) are not traffic: not logged or counted.
-      const warmUp = req.headers["x-minitwit-warm-up"] === "1" && isLoopback(req.socket.remoteAddress);
-      if (!warmUp) options.observe?.(req, res);
+      if (req.headers[WARM_UP_HEADER] !== warmUpSecret) options.observe?.(req, res);
     }
+    delete req.headers[WARM_UP_HEADER];
+    if (refuseMethod(req, res)) return;
     if (!hasDecodablePath(req.url)) {
       res.statusCode = 400;
       res.setHeader("content-type", "application/json");
@@ -130,6 +164,7 @@ export async function startHttpServer(options: {
 
   return {
     address: server.address() as AddressInfo,
+    warmUpSecret,
     async close(timeoutMs) {
       closing = true;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -97,7 +97,10 @@ export async function main(argv: string[]): Promise<void> {
     await database.close();
     throw error;
   }
-  await warmUp(server.address.port, { username: config.simulatorUser, password: config.simulatorPassword });
+  await warmUp(
+    { port: server.address.port, warmUpSecret: server.warmUpSecret },
+    { username: config.simulatorUser, password: config.simulatorPassword },
+  );
   setPhase("ready");
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   logger().info(

@@ -1,4 +1,5 @@
 import http from "node:http";
+import { WARM_UP_HEADER } from "./http-server";
 
 /**
  * Next.js loads a route's module on its first request, which then takes far longer than the
@@ -24,7 +25,7 @@ function request(
   port: number,
   method: string,
   path: string,
-  authorization: string,
+  headers: Record<string, string>,
   timeoutMs: number,
 ): Promise<void> {
   return new Promise((resolve) => {
@@ -34,7 +35,7 @@ function request(
         port,
         method,
         path,
-        headers: { "x-minitwit-warm-up": "1", connection: "close", authorization },
+        headers: { ...headers, connection: "close" },
       },
       (res) => {
         res.resume();
@@ -48,13 +49,17 @@ function request(
   });
 }
 
+/** Warms the server up, marking each call with its warm-up secret (`HttpServer.warmUpSecret`). */
 export async function warmUp(
-  port: number,
+  server: { port: number; warmUpSecret: string },
   credentials: { username: string; password: string },
   timeoutMs = 15_000,
 ): Promise<void> {
-  const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+  const headers = {
+    [WARM_UP_HEADER]: server.warmUpSecret,
+    authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`,
+  };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [method, path] of ROUTES) await request(port, method, path, authorization, timeoutMs);
+    for (const [method, path] of ROUTES) await request(server.port, method, path, headers, timeoutMs);
   }
 }

@@ -1,4 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { assertUnreachable } from "../errors";
+import { readBodyWithin } from "../security/body-limit";
 import { checkRequest, csrfRefusal } from "../security/csrf";
 import { encodeFlash, FLASH_COOKIE, flashCookieOptions, type FormName } from "./flash";
 
@@ -43,25 +45,57 @@ export function isHttps(request: NextRequest): boolean {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-async function readFields(request: NextRequest): Promise<URLSearchParams | "too-large" | "bad"> {
+/**
+ * C0 controls other than tab, line feed and carriage return, DEL and the C1 controls: no field of any
+ * form has a use for them, and a NUL cannot even be stored in PostgreSQL text.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+type ReadFields = URLSearchParams | "too-large" | "bad" | "control-character";
+
+async function readFields(request: NextRequest): Promise<ReadFields> {
   if (request.method === "GET" || request.method === "HEAD") return new URLSearchParams();
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) return "too-large";
+  const body = await readBodyWithin(request, MAX_BODY_BYTES);
+  if (!body.ok) return "too-large";
   const type = request.headers.get("content-type") ?? "";
+  let fields: URLSearchParams;
   try {
-    if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
-      const fields = new URLSearchParams();
-      for (const [name, value] of await request.formData()) {
+    if (type.startsWith("application/x-www-form-urlencoded")) {
+      fields = new URLSearchParams(new TextDecoder().decode(body.bytes));
+    } else if (type.startsWith("multipart/form-data")) {
+      fields = new URLSearchParams();
+      const form = await new Response(body.bytes, { headers: { "content-type": type } }).formData();
+      for (const [name, value] of form) {
         if (typeof value === "string") fields.append(name, value);
       }
-      return fields;
+    } else {
+      // A post without a form body carries no fields (the original tolerated that, e.g. for /logout).
+      return new URLSearchParams();
     }
-    // A post without a form body carries no fields (the original tolerated that, e.g. for /logout).
-    const text = await request.text();
-    if (text.length > MAX_BODY_BYTES) return "too-large";
-    return new URLSearchParams();
   } catch {
     return "bad";
+  }
+  for (const [name, value] of fields) {
+    if (CONTROL_CHARACTER.test(name) || CONTROL_CHARACTER.test(value)) return "control-character";
+  }
+  return fields;
+}
+
+/** What a form that cannot be read answers, before its own logic runs. */
+function unreadable(fields: Exclude<ReadFields, URLSearchParams>): FormOutcome {
+  switch (fields) {
+    case "too-large":
+      return { kind: "refused", status: 413, message: "The form is too large." };
+    case "bad":
+      return { kind: "refused", status: 400, message: "The form could not be read." };
+    case "control-character":
+      return {
+        kind: "refused",
+        status: 400,
+        message: "The form contains a control character (such as NUL), which no field may contain.",
+      };
+    default:
+      return assertUnreachable(fields);
   }
 }
 
@@ -70,12 +104,7 @@ export function formRoute(handle: (input: FormRequest) => Promise<FormOutcome>) 
   return async function route(request: NextRequest): Promise<Response> {
     if (!checkRequest(request).ok) return csrfRefusal();
     const fields = await readFields(request);
-    const outcome: FormOutcome =
-      fields === "too-large"
-        ? { kind: "refused", status: 413, message: "The form is too large." }
-        : fields === "bad"
-          ? { kind: "refused", status: 400, message: "The form could not be read." }
-          : await handle({ request, fields });
+    const outcome = typeof fields === "string" ? unreadable(fields) : await handle({ request, fields });
     return render(request, outcome);
   };
 }
@@ -149,7 +178,7 @@ function escapeHtml(text: string): string {
 }
 
 /** A bare page for the few refusals a plain form post can meet; the page's script shows them inline. */
-function refusalPage(status: number, message: string): string {
+export function refusalPage(status: number, message: string): string {
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +

@@ -48,11 +48,3 @@ export const SIGN_IN_FIRST: FormOutcome = {
   status: 401,
   message: "You have to sign in first.",
 };
-
-/** A same-site path to go back to, never another host (`//evil.example`) or a scheme. */
-export function safeReturnPath(candidate: string | null, fallback: string): string {
-  if (!candidate || !candidate.startsWith("/") || candidate.startsWith("//") || candidate.includes("\\")) {
-    return fallback;
-  }
-  return candidate;
-}

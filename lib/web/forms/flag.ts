@@ -3,7 +3,8 @@ import { runOperationOrThrow } from "@/graphql/execute";
 import { currentUser } from "../../auth/auth";
 import { isDomainError } from "../../errors";
 import { formRoute } from "../form-route";
-import { outcomeForError, safeReturnPath, SIGN_IN_FIRST, webContext } from "../graphql";
+import { outcomeForError, SIGN_IN_FIRST, webContext } from "../graphql";
+import { safeReturnPath } from "../return-path";
 
 /** Admins flag (hide) and unflag a message by its `id`, then return to the page they were on (`next`). */
 function flagRoute(flagged: boolean) {

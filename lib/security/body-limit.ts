@@ -1,0 +1,68 @@
+/**
+ * The one rule for request bodies: a body is read under a hard byte limit that holds whatever the
+ * client claims. A `Content-Length` over the limit is refused before reading; a chunked or lying
+ * body is cut off the moment it passes the limit. Memory therefore stays bounded by the limit however
+ * big the body is. Every reader of a body (the simulator's JSON, the forms, `/api/graphql`, the
+ * sign-in endpoints) goes through here.
+ */
+
+/** After refusing a body, read (and drop) this much more so the client gets to see the 413. */
+const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
+
+export type LimitedBody = { ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false; reason: "too-large" };
+
+const TOO_LARGE = { ok: false, reason: "too-large" } as const;
+
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
+  try {
+    for (let left = budget; left > 0;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away; nothing left to tell it.
+  }
+}
+
+/** The body's bytes (empty without a body), or `too-large` once more than `limit` bytes arrive. */
+export async function readBodyWithin(request: Request, limit: number): Promise<LimitedBody> {
+  const declared = request.headers.get("content-length");
+  const body = request.body;
+  if (declared !== null && Number(declared) > limit) {
+    if (body !== null) await drain(body.getReader(), MAX_DRAIN_BYTES);
+    return TOO_LARGE;
+  }
+  if (body === null) return { ok: true, bytes: new Uint8Array(0) };
+
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await drain(reader, MAX_DRAIN_BYTES);
+      return TOO_LARGE;
+    }
+    chunks.push(value);
+  }
+  return { ok: true, bytes: Buffer.concat(chunks) };
+}
+
+/**
+ * The same request with its body read under the limit and held in memory, for code that reads the
+ * body itself (Apollo's integration, next-auth), which then cannot read more than the limit. Null
+ * when the body is over the limit.
+ */
+export async function withBodyWithin(request: Request, limit: number): Promise<Request | null> {
+  if (request.method === "GET" || request.method === "HEAD") return request;
+  const read = await readBodyWithin(request, limit);
+  if (!read.ok) return null;
+  const headers = new Headers(request.headers);
+  headers.delete("transfer-encoding");
+  headers.set("content-length", String(read.bytes.byteLength));
+  return new Request(request.url, { method: request.method, headers, body: read.bytes });
+}
