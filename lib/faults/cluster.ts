@@ -180,49 +180,62 @@ export type TimedError = ActionError & {
 };
 
 /**
- * Replays the scenario's first `actions` actions as `copies` simulators at once (the course's rules:
- * a new connection per request, `timeoutMs` per request, no retries), round after round, each round
- * with new users, until `stop()`; then resolves with every round for the ledger.
+ * Replays the scenario as `copies` simulators at once, each with its own users (suffix ` s<k>`), by the
+ * course's rules (a new connection per request, `timeoutMs` per request, no retries), in chunks of
+ * `chunk` actions so that `stop()` ends within one chunk; a simulator that reaches the end starts the
+ * scenario again with new users. Resolves with what each simulator sent, for the ledger.
  */
 export function continuousReplay(options: {
   url: string;
   scenario: readonly Action[];
-  actions: number;
   copies: number;
   timeoutMs?: number;
+  chunk?: number;
 }) {
-  const rounds: (Round & { stats: RunStats; errors: TimedError[] })[] = [];
+  const rounds: (Round & { errors: TimedError[] })[] = [];
+  const stats: RunStats[] = [];
   let running = true;
   let sent = 0;
-  const slice = options.scenario.slice(0, options.actions);
-  const done = (async () => {
-    for (let n = 1; running; n++) {
-      const errors: TimedError[] = [];
-      const suffix = ` r${n}`;
-      const stats = await runScenario({
-        baseUrl: `${options.url}/sim`,
-        actions: slice,
-        concurrency: options.copies,
-        timeoutMs: options.timeoutMs ?? 300,
-        usernameSuffix: suffix,
-        credentials: { username: "simulator", password: "super_safe!" },
-        onError: (error) => errors.push({ ...error, at: error.time.getTime() }),
-        onProgress: () => (sent += 1),
-      });
-      const round = { actions: slice, copies: options.copies, suffix, errors, stats };
-      const consequential = consequentialFailures(round);
-      for (const error of errors) error.consequential = consequential.has(error.latest);
+  const chunk = options.chunk ?? 25;
+  const simulate = async (copy: number) => {
+    for (let pass = 1; running; pass++) {
+      const round = {
+        actions: [] as Action[],
+        copies: 1,
+        suffix: ` s${copy + 1}${pass > 1 ? ` p${pass}` : ""}`,
+        errors: [] as TimedError[],
+      };
       rounds.push(round);
+      for (let from = 0; running && from < options.scenario.length; from += chunk) {
+        const actions = options.scenario.slice(from, from + chunk);
+        stats.push(
+          await runScenario({
+            baseUrl: `${options.url}/sim`,
+            actions,
+            timeoutMs: options.timeoutMs ?? 300,
+            usernameSuffix: round.suffix,
+            credentials: { username: "simulator", password: "super_safe!" },
+            onError: (error) => round.errors.push({ ...error, at: error.time.getTime() }),
+            onProgress: () => (sent += 1),
+          }),
+        );
+        round.actions.push(...actions);
+      }
     }
-  })();
+  };
+  const startedAt = performance.now();
+  const done = Promise.all(Array.from({ length: options.copies }, (_, copy) => simulate(copy)));
   return {
-    rounds,
     /** Requests answered or failed so far. */
     sent: () => sent,
     async stop() {
       running = false;
       await done;
-      return rounds;
+      for (const round of rounds) {
+        const consequential = consequentialFailures(round);
+        for (const error of round.errors) error.consequential = consequential.has(error.latest);
+      }
+      return { rounds, stats, durationMs: performance.now() - startedAt };
     },
   };
 }
@@ -237,9 +250,19 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
   return false;
 }
 
-/** Stops whatever was started, last first, without letting one failure skip the rest. */
+/**
+ * Stops whatever was started, last first, without letting one failure skip the rest; also on Ctrl-C
+ * or SIGTERM, so no instance, balancer or PostgreSQL server outlives the run.
+ */
 export class Cleanup {
   private readonly steps: (() => unknown)[] = [];
+  constructor() {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        void this.run().finally(() => process.exit(130));
+      });
+    }
+  }
   add(step: () => unknown): void {
     this.steps.push(step);
   }

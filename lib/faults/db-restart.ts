@@ -32,12 +32,11 @@ import { kinds, numberOption } from "./replica-crash";
  * is 200 again soon after the start, no request started after that fails, and every acknowledged
  * write is in the database at the end. Prints the counts; exits 1 when any of that does not hold.
  *
- *   node --import tsx lib/faults/db-restart.ts [--simulators 2] [--actions 1500] [--before 3]
+ *   node --import tsx lib/faults/db-restart.ts [--simulators 2] [--before 3]
  *     [--down 3] [--after 4] [--timeout 2000] [--modes fast,immediate]
  */
 export interface RestartOptions {
   simulators: number;
-  actions: number;
   beforeSeconds: number;
   downSeconds: number;
   afterSeconds: number;
@@ -78,7 +77,6 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
     const replay = continuousReplay({
       url: base,
       scenario,
-      actions: options.actions,
       copies: options.simulators,
       timeoutMs: options.timeoutMs,
     });
@@ -107,7 +105,7 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
       outages.push({ mode, stopAt, downAt, startAt, upAt, readyAt });
       await sleep(options.afterSeconds * 1000);
     }
-    const rounds = await replay.stop();
+    const { rounds } = await replay.stop();
     await ready.stop();
     await page.stop();
     const alive = instance.server.child.exitCode === null && instance.server.child.signalCode === null;
@@ -199,7 +197,6 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       simulators: { type: "string" },
-      actions: { type: "string" },
       before: { type: "string" },
       down: { type: "string" },
       after: { type: "string" },
@@ -214,7 +211,6 @@ async function main(argv: string[]): Promise<number> {
   }
   const ok = await runDbRestart({
     simulators: numberOption(values.simulators, 2, "simulators"),
-    actions: numberOption(values.actions, 1500, "actions"),
     beforeSeconds: numberOption(values.before, 3, "before"),
     downSeconds: numberOption(values.down, 3, "down"),
     afterSeconds: numberOption(values.after, 4, "after"),
