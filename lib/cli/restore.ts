@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   return code === 0 ? 0 : 1;
 }
 
-if (process.argv[1]?.endsWith("restore.ts")) {
+if (path.basename(process.argv[1] ?? "") === "restore.ts") {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {

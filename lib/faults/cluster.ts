@@ -191,6 +191,8 @@ export function continuousReplay(options: {
   copies: number;
   timeoutMs?: number;
   chunk?: number;
+  /** Keep each request's latency in the stats (for percentiles over the whole run). */
+  keepSamples?: boolean;
 }) {
   const rounds: (Round & { errors: TimedError[] })[] = [];
   const stats: RunStats[] = [];
@@ -217,6 +219,7 @@ export function continuousReplay(options: {
             credentials: { username: "simulator", password: "super_safe!" },
             onError: (error) => round.errors.push({ ...error, at: error.time.getTime() }),
             onProgress: () => (sent += 1),
+            keepSamples: options.keepSamples,
           }),
         );
         round.actions.push(...actions);

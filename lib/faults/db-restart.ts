@@ -33,7 +33,7 @@ import { kinds, numberOption } from "./replica-crash";
  * write is in the database at the end. Prints the counts; exits 1 when any of that does not hold.
  *
  *   node --import tsx lib/faults/db-restart.ts [--simulators 2] [--before 3]
- *     [--down 3] [--after 4] [--timeout 2000] [--modes fast,immediate]
+ *     [--down 3] [--after 4] [--timeout 300] [--modes fast,immediate]
  */
 export interface RestartOptions {
   simulators: number;
@@ -214,7 +214,7 @@ async function main(argv: string[]): Promise<number> {
     beforeSeconds: numberOption(values.before, 3, "before"),
     downSeconds: numberOption(values.down, 3, "down"),
     afterSeconds: numberOption(values.after, 4, "after"),
-    timeoutMs: numberOption(values.timeout, 2000, "timeout"),
+    timeoutMs: numberOption(values.timeout, 300, "timeout"),
     modes: modes as ("fast" | "immediate")[],
     scenario: values.scenario ?? DEFAULT_SCENARIO,
     recoverLimitMs: 15_000,
