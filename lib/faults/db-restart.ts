@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { withClient } from "@/lib/db/pg-config";
+import pg from "pg";
+
+import { pgConfigFromUrl, withClient } from "@/lib/db/pg-config";
 import { readScenarioFile } from "@/lib/simulator/scenario";
 
 import {
@@ -30,10 +32,11 @@ import { kinds, numberOption } from "./replica-crash";
  * the database is away `/readyz` is 503 with a JSON reason, `/sim` answers 503 JSON and a web page an
  * error page, all within the probe's limit (no 500, nothing held until the client gives up); `/readyz`
  * is 200 again soon after the start, no request started after that fails, and every acknowledged
- * write is in the database at the end. Prints the counts; exits 1 when any of that does not hold.
+ * write is in the database at the end. `full` does the same with the server up but out of connection
+ * slots. Prints the counts; exits 1 when any of that does not hold.
  *
  *   node --import tsx lib/faults/db-restart.ts [--simulators 2] [--before 3]
- *     [--down 3] [--after 4] [--timeout 300] [--modes fast,immediate]
+ *     [--down 3] [--after 4] [--timeout 300] [--modes fast,immediate,full]
  */
 export interface RestartOptions {
   simulators: number;
@@ -41,10 +44,47 @@ export interface RestartOptions {
   downSeconds: number;
   afterSeconds: number;
   timeoutMs: number;
-  modes: ("fast" | "immediate")[];
+  modes: Mode[];
   scenario: string;
   /** How long after the start `/readyz` may take to answer 200. */
   recoverLimitMs: number;
+}
+
+/**
+ * `fast` and `immediate` stop PostgreSQL that way; `full` leaves it running but takes every connection
+ * slot (as too many replicas × DB_POOL_SIZE would) and ends the app's own connections, so the app must
+ * reconnect and is refused ("too many clients"), until the slots are released.
+ */
+export type Mode = "fast" | "immediate" | "full";
+
+/**
+ * Opens connections until the server refuses one and ends every other client's connection, again
+ * until no other is left: the app reconnects into the slots its ended connections free.
+ */
+async function takeEverySlot(url: string): Promise<pg.Client[]> {
+  const held: pg.Client[] = [];
+  const pids: number[] = [];
+  for (let attempt = 0; attempt < 20; attempt++) {
+    for (;;) {
+      const client = new pg.Client(pgConfigFromUrl(url));
+      try {
+        await client.connect();
+      } catch (error) {
+        if ((error as { code?: string }).code !== "53300") throw error;
+        break;
+      }
+      held.push(client);
+      pids.push((await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid);
+    }
+    const ended = await held[0]!.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE backend_type = 'client backend' AND NOT (pid = ANY($1))`,
+      [pids],
+    );
+    if (ended.rowCount === 0) break;
+    await sleep(20);
+  }
+  return held;
 }
 
 type Outage = {
@@ -67,7 +107,8 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
   const problems: string[] = [];
   try {
     const scenario = await readScenarioFile(options.scenario);
-    const database = await startDatabase();
+    // Few slots, so that taking them all is quick; still far more than the app's pool.
+    const database = await startDatabase({ maxConnections: 40 });
     cleanup.add(() => database.stop());
     const instance = await startInstance({ databaseUrl: database.url, authSecret: newAuthSecret() });
     cleanup.add(() => instance.server.stop("SIGKILL"));
@@ -87,21 +128,30 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
     const outages: Outage[] = [];
     for (const mode of options.modes) {
       const stopAt = Date.now();
-      await database.ctl(["stop", "-m", mode]);
+      let held: pg.Client[] = [];
+      if (mode === "full") held = await takeEverySlot(database.url);
+      else await database.ctl(["stop", "-m", mode]);
       const downAt = Date.now();
-      log(`PostgreSQL stopped (-m ${mode}) in ${downAt - stopAt} ms; down for ${options.downSeconds} s`);
+      log(
+        mode === "full"
+          ? `all ${held.length} connection slots taken, the app's connections ended; for ${options.downSeconds} s`
+          : `PostgreSQL stopped (-m ${mode}) in ${downAt - stopAt} ms; down for ${options.downSeconds} s`,
+      );
       await sleep(options.downSeconds * 1000);
       const startAt = Date.now();
-      await database.ctl(["start"]);
+      if (mode === "full") await Promise.all(held.map((client) => client.end()));
+      else await database.ctl(["start"]);
       const upAt = Date.now();
       const recovered = await waitFor(
         async () => (await get(`${base}/readyz`, 2000)).status === 200,
         options.recoverLimitMs,
       );
       const readyAt = Date.now();
-      log(`PostgreSQL started in ${upAt - startAt} ms; /readyz 200 ${readyAt - upAt} ms later`);
+      log(
+        `PostgreSQL ${mode === "full" ? "slots released" : "started"} in ${upAt - startAt} ms; /readyz 200 ${readyAt - upAt} ms later`,
+      );
       if (!recovered)
-        problems.push(`-m ${mode}: /readyz not 200 within ${options.recoverLimitMs} ms of the start`);
+        problems.push(`${label(mode)}: /readyz not 200 within ${options.recoverLimitMs} ms of the start`);
       outages.push({ mode, stopAt, downAt, startAt, upAt, readyAt });
       await sleep(options.afterSeconds * 1000);
     }
@@ -128,23 +178,23 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
       const pages = during(page.samples, outage);
       const sim = errors.filter((e) => e.at >= outage.stopAt && e.at <= outage.readyAt + options.timeoutMs);
       const slowest = Math.max(0, ...readyz.map((s) => s.ms), ...pages.map((s) => s.ms));
-      console.log(`  -m ${outage.mode}:`);
+      console.log(`  ${label(outage.mode)}:`);
       console.log(
         `    /readyz while down: ${statuses(readyz)}; 200 again ${outage.readyAt - outage.upAt} ms after the start`,
       );
       console.log(`    web page while down: ${statuses(pages)}`);
       console.log(`    /sim requests that met the outage: ${sim.length} (${kinds(sim)})`);
       console.log(`    slowest probe answer while down: ${slowest.toFixed(0)} ms`);
-      if (readyz.length === 0) problems.push(`-m ${outage.mode}: no /readyz probe while down`);
+      if (readyz.length === 0) problems.push(`${label(outage.mode)}: no /readyz probe while down`);
       if (readyz.some((s) => s.status !== 503 || !hasReason(s.body))) {
-        problems.push(`-m ${outage.mode}: /readyz while down was not always 503 with a JSON reason`);
+        problems.push(`${label(outage.mode)}: /readyz while down was not always 503 with a JSON reason`);
       }
       if (pages.some((s) => s.status !== 503 || !s.body.includes("</html>"))) {
-        problems.push(`-m ${outage.mode}: a web page while down was not a 503 error page`);
+        problems.push(`${label(outage.mode)}: a web page while down was not a 503 error page`);
       }
       const bad = sim.filter((e) => e.kind !== "503");
       if (bad.length > 0)
-        problems.push(`-m ${outage.mode}: /sim requests failed other than 503: ${kinds(bad)}`);
+        problems.push(`${label(outage.mode)}: /sim requests failed other than 503: ${kinds(bad)}`);
     }
     console.log(`  requests sent:        ${verdict.sent}`);
     console.log(
@@ -176,6 +226,10 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
   }
 }
 
+function label(mode: string): string {
+  return mode === "full" ? "connection slots full" : `pg_ctl stop -m ${mode}`;
+}
+
 function hasReason(body: string): boolean {
   try {
     const parsed = JSON.parse(body) as { reason?: unknown };
@@ -205,9 +259,11 @@ async function main(argv: string[]): Promise<number> {
       scenario: { type: "string" },
     },
   });
-  const modes = (values.modes ?? "fast,immediate").split(",").map((m) => m.trim());
+  const modes = (values.modes ?? "fast,immediate,full").split(",").map((m) => m.trim());
   for (const mode of modes) {
-    if (mode !== "fast" && mode !== "immediate") throw new Error(`--modes: fast or immediate, got ${mode}`);
+    if (mode !== "fast" && mode !== "immediate" && mode !== "full") {
+      throw new Error(`--modes: fast, immediate or full, got ${mode}`);
+    }
   }
   const ok = await runDbRestart({
     simulators: numberOption(values.simulators, 2, "simulators"),
@@ -215,7 +271,7 @@ async function main(argv: string[]): Promise<number> {
     downSeconds: numberOption(values.down, 3, "down"),
     afterSeconds: numberOption(values.after, 4, "after"),
     timeoutMs: numberOption(values.timeout, 300, "timeout"),
-    modes: modes as ("fast" | "immediate")[],
+    modes: modes as Mode[],
     scenario: values.scenario ?? DEFAULT_SCENARIO,
     recoverLimitMs: 15_000,
   });
