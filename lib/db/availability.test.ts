@@ -93,3 +93,35 @@ describe("the availability state", () => {
     expect(databaseRecentlyUnavailable()).toBe(true);
   });
 });
+
+describe("against real drivers", () => {
+  it("classifies what Prisma's pg adapter throws for a server that refuses connections", async () => {
+    const { default: pg } = await import("pg");
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    const { PrismaClient } = await import("../generated/prisma/client");
+    const { freePort } = await import("../server/free-port");
+    const { pgConfigFromUrl } = await import("./pg-config");
+    const pool = new pg.Pool(pgConfigFromUrl(`postgresql://postgres@127.0.0.1:${await freePort()}/postgres`));
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    try {
+      const raw = await prisma.$queryRaw`SELECT 1`.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const orm = await prisma.user.findFirst().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const direct = await pool.query("SELECT 1").then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(isDatabaseUnavailable(raw)).toBe(true);
+      expect(isDatabaseUnavailable(orm)).toBe(true);
+      expect(isDatabaseUnavailable(direct)).toBe(true);
+    } finally {
+      await prisma.$disconnect();
+      if (!pool.ended) await pool.end();
+    }
+  });
+});

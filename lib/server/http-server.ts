@@ -49,7 +49,7 @@ function hasDecodablePath(url: string | undefined): boolean {
  * a 500 (the app is broken): Next.js renders its error page with 500 and has no hook to choose the
  * status, so the status line is corrected as it is written.
  */
-function outagesAre503(res: http.ServerResponse): void {
+export function outagesAre503(res: http.ServerResponse): void {
   const writeHead = res.writeHead;
   res.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
     if (statusCode === 500 && databaseRecentlyUnavailable()) {
