@@ -21,8 +21,9 @@ import {
   startDatabase,
   startInstance,
   type Instance,
+  type TimedError,
 } from "../faults/cluster";
-import { numberOption } from "../faults/replica-crash";
+import { kinds, numberOption } from "../faults/replica-crash";
 
 /**
  * `npm run bench -- scale`: 1, 2 and 3 app instances behind HAProxy on one PostgreSQL server, the
@@ -91,6 +92,9 @@ type Step = {
   p50: number;
   p99: number;
   errors: number;
+  /** Of `errors`, those after a failed register of the same user (404s that follow). */
+  consequential: number;
+  errorKinds: string;
   requests: number;
   cpu: Record<string, number>;
   waits: string;
@@ -150,12 +154,15 @@ async function measure(options: {
   const requests = stats.reduce((sum, s) => sum + s.actions, 0);
   const latencies = stats.flatMap((s) => (s.samples ? s.samples.latencyMs : []));
   const summary = summarizeLatencies(latencies);
+  const failures: TimedError[] = rounds.flatMap((r) => r.errors);
   const totalWaits = [...waits.values()].reduce((a, b) => a + b, 0);
   return {
     requestsPerSecond: (requests * 1000) / durationMs,
     p50: summary.p50,
     p99: summary.p99,
     errors: rounds.reduce((sum, r) => sum + r.errors.length, 0),
+    consequential: failures.filter((e) => e.consequential).length,
+    errorKinds: kinds(failures.filter((e) => !e.consequential)),
     requests,
     cpu,
     waits:
@@ -235,7 +242,7 @@ async function main(argv: string[]): Promise<number> {
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const s of steps) {
     console.log(
-      `| ${s.instances} | ${s.requestsPerSecond.toFixed(0)} | ${s.p50.toFixed(0)} | ${s.p99.toFixed(0)} | ${s.errors} of ${s.requests} | ${pct(s.cpu.app)} | ${pct(s.cpu.postgres)} | ${pct(s.cpu.haproxy)} | ${pct(s.cpu["load generator"])} | ${pct(s.cpu["everything else"])} | ${pct(s.cpu.idle)} | ${s.waits} |`,
+      `| ${s.instances} | ${s.requestsPerSecond.toFixed(0)} | ${s.p50.toFixed(0)} | ${s.p99.toFixed(0)} | ${s.errors} of ${s.requests} (${s.errorKinds}; ${s.consequential} after a failed register) | ${pct(s.cpu.app)} | ${pct(s.cpu.postgres)} | ${pct(s.cpu.haproxy)} | ${pct(s.cpu["load generator"])} | ${pct(s.cpu["everything else"])} | ${pct(s.cpu.idle)} | ${s.waits} |`,
     );
   }
   const last = steps.at(-1);
