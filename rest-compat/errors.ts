@@ -1,3 +1,4 @@
+import { RETRY_AFTER_SECONDS } from "@/lib/db/availability";
 import { assertUnreachable, type DomainError } from "@/lib/errors";
 
 import { errorResponse, forbidden } from "./responses";
@@ -23,4 +24,14 @@ export function domainErrorResponse(error: DomainError): Response {
     default:
       return assertUnreachable(error.code);
   }
+}
+
+/**
+ * The database is away (restarting, crashed, out of connection slots): a 503 the simulator may retry,
+ * answered as soon as the connection fails rather than when the client gives up.
+ */
+export function databaseUnavailableResponse(): Response {
+  const response = errorResponse(503, "The database is unavailable; try again in a moment");
+  response.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+  return response;
 }

@@ -2,13 +2,14 @@ import { createContext, type GraphQLContext } from "@/graphql/context";
 import { runOperationOrThrow } from "@/graphql/execute";
 import { SimRecordLatestDocument } from "@/graphql/generated/operations";
 import { env } from "@/lib/env";
+import { isDatabaseUnavailable, noteDatabaseUnavailable } from "@/lib/db/availability";
 import { isDomainError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
 import { parseNetworkList, type NetworkList } from "@/lib/observability/networks";
 import { clientAddress } from "@/lib/server/client-address";
 
 import { isSimulator } from "./auth";
-import { domainErrorResponse } from "./errors";
+import { databaseUnavailableResponse, domainErrorResponse } from "./errors";
 import type { RouteHandler } from "./methods";
 import { parseLatest } from "./params";
 import { errorResponse, forbidden } from "./responses";
@@ -51,6 +52,11 @@ function failure(error: unknown, request: Request): Response {
     // The simulator gives up after 0.3 s and closes the socket mid-body: its error, not ours.
     logger().info({ url: request.url }, "simulator closed the connection before the request was read");
     return errorResponse(400, "The request was aborted");
+  }
+  if (isDatabaseUnavailable(error)) {
+    noteDatabaseUnavailable();
+    logger().warn({ err: error, url: request.url }, "simulator request failed: database unavailable");
+    return databaseUnavailableResponse();
   }
   logger().error({ err: error, url: request.url }, "simulator request failed");
   return errorResponse(500, "Internal server error");

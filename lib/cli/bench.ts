@@ -10,8 +10,20 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from "../db/throwaway-
  *   npm run bench                      all of them
  *   npm run bench -- graphql sim       some of them (graphql, sim, import, observability, lighthouse)
  *   npm run bench -- sim --limit 3000  other arguments go to each selected benchmark
+ *   npm run bench -- crash db-restart backup   the fault runs at full length (lib/faults/, README
+ *                                      "Failures we test"); each starts its own PostgreSQL server
+ *   npm run bench -- scale             1, 2 and 3 instances behind HAProxy (lib/bench/scale.ts)
+ * The fault runs and `scale` are left out of a bare `npm run bench` (they take minutes each).
  */
-const BENCHES: { name: string; script: string; needsDatabase: boolean; env?: Record<string, string> }[] = [
+const BENCHES: {
+  name: string;
+  script: string;
+  needsDatabase: boolean;
+  env?: Record<string, string>;
+  args?: string[];
+  /** Only when asked for by name. */
+  onRequest?: boolean;
+}[] = [
   { name: "graphql", script: "lib/bench/graphql.ts", needsDatabase: true },
   { name: "sim", script: "lib/bench/sim.ts", needsDatabase: true },
   { name: "import", script: "lib/bench/import.ts", needsDatabase: true },
@@ -22,11 +34,32 @@ const BENCHES: { name: string; script: string; needsDatabase: boolean; env?: Rec
     env: { LOG_LEVEL: "silent" },
   },
   { name: "lighthouse", script: "lib/cli/lighthouse.ts", needsDatabase: false },
+  {
+    name: "crash",
+    script: "lib/faults/replica-crash.ts",
+    needsDatabase: false,
+    args: ["--simulators", "8", "--before", "15", "--down", "10", "--after", "20"],
+    onRequest: true,
+  },
+  {
+    name: "db-restart",
+    script: "lib/faults/db-restart.ts",
+    needsDatabase: false,
+    args: ["--simulators", "4", "--before", "10", "--down", "5", "--after", "10"],
+    onRequest: true,
+  },
+  {
+    name: "backup",
+    script: "lib/faults/backup-restore.ts",
+    needsDatabase: false,
+    args: ["--before", "20"],
+    onRequest: true,
+  },
+  { name: "scale", script: "lib/bench/scale.ts", needsDatabase: false, onRequest: true },
 ];
 
-function run(script: string, env: Record<string, string>, extra: string[]): Promise<number> {
-  const [command, entryArgs] = tsEntry(script);
-  const args = [...entryArgs, ...extra];
+function run(script: string, env: Record<string, string>, extra: readonly string[] = []): Promise<number> {
+  const [command, args] = tsEntry(script, extra);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
     child.once("error", reject);
@@ -40,7 +73,7 @@ async function main() {
   const wanted = argv.filter(isName);
   const extra = argv.filter((arg) => !isName(arg));
   const selected = BENCHES.filter(
-    (b) => (wanted.length === 0 || wanted.includes(b.name)) && existsSync(b.script),
+    (b) => (wanted.length === 0 ? !b.onRequest : wanted.includes(b.name)) && existsSync(b.script),
   );
   let server: ThrowawayPostgres | undefined;
   let databaseUrl = process.env.BENCH_DATABASE_URL;
@@ -57,7 +90,7 @@ async function main() {
         ...bench.env,
         ...(bench.needsDatabase && databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       };
-      if ((await run(bench.script, env, extra)) !== 0) failed += 1;
+      if ((await run(bench.script, env, [...(bench.args ?? []), ...extra])) !== 0) failed += 1;
     }
   } finally {
     server?.stop();

@@ -9,7 +9,16 @@ describe("pgConfigFromUrl", () => {
       user: "us@er",
       password: "p/ss",
       database: "mini twit",
+      connectionTimeoutMillis: 3000,
+      keepAlive: true,
     });
+  });
+
+  it("bounds the time a connection may take, as libpq's connect_timeout", () => {
+    expect(pgConfigFromUrl("postgresql://u@h/d?connect_timeout=10").connectionTimeoutMillis).toBe(10_000);
+    expect(pgConfigFromUrl("postgresql://u@h/d?connect_timeout=1").connectionTimeoutMillis).toBe(2000);
+    expect(pgConfigFromUrl("postgresql://u@h/d?connect_timeout=0").connectionTimeoutMillis).toBe(0);
+    expect(() => pgConfigFromUrl("postgresql://u@h/d?connect_timeout=soon")).toThrow(/connect_timeout/);
   });
 
   it("defaults the port and turns sslmode=require into TLS", () => {

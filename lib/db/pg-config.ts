@@ -1,6 +1,14 @@
 import pg, { type PoolConfig } from "pg";
 
 /**
+ * How long a new connection may take, unless the URL says otherwise (`connect_timeout`, in seconds, as
+ * libpq reads it). A database host that has gone away silently (no refusal, packets dropped) then fails
+ * a request within this time instead of holding it until the client gives up; the same limit bounds a
+ * wait for a free connection of a full pool.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 3;
+
+/**
  * Splits a postgres:// URL into pg's discrete connection fields. Discrete fields matter where a
  * `database` override must win, which it does not when a `connectionString` is also present.
  */
@@ -21,12 +29,23 @@ export function pgConfigFromUrl(url: string): PoolConfig {
     user: decodeURIComponent(parsed.username) || undefined,
     password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
     database,
+    connectionTimeoutMillis: connectTimeoutSeconds(parsed.searchParams.get("connect_timeout")) * 1000,
+    // TCP keep-alive notices a peer that vanished (host crashed, network cut) on an idle connection.
+    keepAlive: true,
   };
   const sslmode = parsed.searchParams.get("sslmode");
   if (sslmode === "require" || sslmode === "verify-ca" || sslmode === "verify-full") {
     config.ssl = { rejectUnauthorized: sslmode !== "require" };
   }
   return config;
+}
+
+function connectTimeoutSeconds(value: string | null): number {
+  if (value === null) return DEFAULT_CONNECT_TIMEOUT_SECONDS;
+  const seconds = Number(value);
+  // libpq treats 0 (and negative) as "wait forever"; anything else below 2 s as 2 s.
+  if (!Number.isFinite(seconds)) throw new Error(`connect_timeout must be a number of seconds, got ${value}`);
+  return seconds <= 0 ? 0 : Math.max(2, seconds);
 }
 
 /** The same server, another database. */

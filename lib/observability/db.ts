@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from "pg";
+import { watchAvailability } from "../db/availability";
 import { metrics, reportPoolUsage } from "./metrics";
 
 /**
@@ -128,9 +129,13 @@ function instrumentClient(client: PoolClient): void {
   client.query = timedQuery as unknown as PoolClient["query"];
 }
 
-/** Instruments `pool` (idempotent) and returns it, so it can wrap the constructor call. */
+/**
+ * Instruments `pool` (idempotent) and returns it, so it can wrap the constructor call. It also follows
+ * the pool's connection attempts, so the process knows when the database is away (lib/db/availability).
+ */
 export function instrumentPool<P extends Pool>(pool: P): P {
   reportPoolUsage(pool);
+  watchAvailability(pool);
   const marked = pool as P & Marked;
   if (marked[kInstrumented]) return pool;
   marked[kInstrumented] = true;

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable, noteDatabaseAvailable, noteDatabaseUnavailable } from "../db/availability";
 import { db } from "../db/prisma";
 import { logger } from "../observability/logger";
 import { phase } from "./lifecycle";
@@ -27,8 +28,10 @@ export async function readyz(): Promise<Response> {
         timer = setTimeout(() => reject(new Error(`no answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS);
       }),
     ]);
+    noteDatabaseAvailable();
     return new Response(JSON.stringify({ status: "ready" }), { headers });
   } catch (error) {
+    if (isDatabaseUnavailable(error)) noteDatabaseUnavailable();
     // The driver's message names hosts, users and databases: the log gets it, the caller does not.
     logger().warn({ err: error }, "readiness check: database unreachable");
     return new Response(JSON.stringify({ status: "unavailable", reason: "database unreachable" }), {

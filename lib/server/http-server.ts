@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import next from "next";
 import type { NextConfig } from "next";
+import { databaseRecentlyUnavailable, RETRY_AFTER_SECONDS } from "../db/availability";
 
 export type HttpServer = {
   address: AddressInfo;
@@ -47,6 +48,23 @@ function hasDecodablePath(url: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A page that fails while the database is away is a 503 with Retry-After (come back in a moment), not
+ * a 500 (the app is broken): Next.js renders its error page with 500 and has no hook to choose the
+ * status, so the status line is corrected as it is written.
+ */
+export function outagesAre503(res: http.ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
+    if (statusCode === 500 && databaseRecentlyUnavailable()) {
+      statusCode = 503;
+      if (typeof rest[0] === "string") rest[0] = "Service Unavailable";
+      if (!this.headersSent) this.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+    }
+    return (writeHead as (...args: unknown[]) => http.ServerResponse).call(this, statusCode, ...rest);
+  } as http.ServerResponse["writeHead"];
 }
 
 const HOP_HEADER = "x-minitwit-hop";
@@ -132,6 +150,7 @@ export async function startHttpServer(options: {
       if (req.headers[WARM_UP_HEADER] !== warmUpSecret) options.observe?.(req, res);
     }
     delete req.headers[WARM_UP_HEADER];
+    outagesAre503(res);
     if (refuseMethod(req, res)) return;
     if (!hasDecodablePath(req.url)) {
       res.statusCode = 400;
