@@ -415,6 +415,8 @@ async function lostWrites(load: Load): Promise<{ checked: number; lost: string[]
     (
       await run("docker", [
         "exec",
+        "-e",
+        "PGCLIENTENCODING=UTF8",
         pg,
         "psql",
         "-U",
