@@ -3,6 +3,9 @@
 #
 #   MINITWIT_TAG=1.4.2 ./deploy.sh [--managed-db] [--stack NAME]
 #
+# STACK_FILE names another stack file than stack.yml beside this script (the swarm test deploys a
+# copy without the services it has no images for).
+#
 # Order: (first deploy only) the stack without app replicas, so the network and PostgreSQL exist;
 # then the migration as a one-shot swarm job, awaited; then `docker stack deploy`, whose rolling
 # update (start-first, rollback on failure) is awaited and checked. Migrations must stay backward
@@ -20,7 +23,7 @@ while (($# > 0)); do
       shift
       ;;
     -h | --help)
-      sed -n '2,11p' "$0"
+      sed -n '2,14p' "$0"
       exit 0
       ;;
     *)
@@ -60,7 +63,7 @@ done
 
 # --detach=false waits until every service converged, and fails if an update was rolled back.
 stack_deploy() {
-  docker stack deploy --with-registry-auth --detach=false -c stack.yml "$stack"
+  docker stack deploy --with-registry-auth --detach=false -c "${STACK_FILE:-stack.yml}" "$stack"
 }
 
 if ! docker stack ls --format '{{.Name}}' | grep -qx "$stack"; then

@@ -124,6 +124,15 @@ describe("client address", () => {
   });
 });
 
+describe("client address in the request log line", () => {
+  it("is the socket's when no proxy is trusted, whatever X-Forwarded-For says", async () => {
+    const lines = captureLogs();
+    await fetch(`${base}/who`, { headers: { "X-Forwarded-For": "203.0.113.9" } });
+    await eventually(async () => linesFor(lines, "/who").length > 0);
+    expect(linesFor(lines, "/who")[0]?.client).toBe("127.0.0.1");
+  });
+});
+
 describe("HTTP metrics", () => {
   it("counts a request under its route template, method and status, and times it", async () => {
     const labels = { route: "/sim/msgs/:username", method: "POST", status: "204" };

@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Counter, Histogram } from "prom-client";
+import { env } from "../env";
+import { CLIENT_IP_HEADER, clientAddressFrom } from "../server/client-address";
 import { logger } from "./logger";
 import { metrics } from "./metrics";
 import { routeTemplate } from "./route-template";
@@ -18,7 +20,7 @@ import { routeTemplate } from "./route-template";
 
 export const REQUEST_ID_HEADER = "x-request-id";
 /** Set from the socket, never from the client; `/metrics` access control trusts only this. */
-export const CLIENT_IP_HEADER = "x-minitwit-client-ip";
+export { CLIENT_IP_HEADER };
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const MAX_LOGGED_PATH = 256;
@@ -28,6 +30,8 @@ export type RequestContext = {
   readonly method: string;
   readonly url: string;
   readonly startedAt: number;
+  /** The client's address as TRUST_PROXY lets us read it (lib/server/client-address.ts). */
+  readonly client: string;
   userId: string | number | undefined;
 };
 
@@ -56,12 +60,24 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse): void 
     method: req.method ?? "GET",
     url: req.url ?? "/",
     startedAt,
+    client: clientAddressFrom(nodeHeaders(req), env().trustProxy),
     userId: undefined,
   };
   (res as ObservedResponse)[kContext] = context;
   requestStore.enterWith(context);
   // One shared listener, no closure per request: the context travels on the response.
   res.once("close", onResponseClose);
+}
+
+/** node:http's header object seen through the one method the address rule needs. */
+function nodeHeaders(req: IncomingMessage): { get(name: string): string | null } {
+  return {
+    get(name) {
+      const value = req.headers[name];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
 }
 
 /** The request being handled, inside the async flow of a request (route handlers, components). */
@@ -103,6 +119,7 @@ function onResponseClose(this: ObservedResponse): void {
     route,
     path: path.length > MAX_LOGGED_PATH ? path.slice(0, MAX_LOGGED_PATH) : path,
     status,
+    client: context.client,
     durationMs: Math.round(seconds * 100_000) / 100,
     userId: context.userId,
   };

@@ -1,7 +1,15 @@
 import { isIP } from "node:net";
 import { env, type TrustedProxies } from "../env";
-// Written by the custom server from the socket (`lib/server/http-server.ts`), overwriting a client's.
-import { CLIENT_IP_HEADER } from "../observability/http";
+
+/**
+ * Written by the custom server from the socket (`lib/server/http-server.ts`), overwriting a client's;
+ * `/metrics` access control trusts only this. (Re-exported by lib/observability/http.ts, whose
+ * request log line carries the address this module derives.)
+ */
+export const CLIENT_IP_HEADER = "x-minitwit-client-ip";
+
+/** What the address is read from: fetch's `Headers`, or a view of node:http's header object. */
+export type HeaderSource = { get(name: string): string | null };
 
 /**
  * The caller's address as this deployment can vouch for it, for throttles and rate limits.
@@ -13,7 +21,7 @@ import { CLIENT_IP_HEADER } from "../observability/http";
  * one that is not inside them. A client sending `X-Forwarded-For: spoofed, 127.0.0.1` changes
  * nothing but entries that are never read.
  */
-export function clientAddressFrom(headers: Headers, trusted: TrustedProxies): string {
+export function clientAddressFrom(headers: HeaderSource, trusted: TrustedProxies): string {
   const socket = headers.get(CLIENT_IP_HEADER) || "unknown";
   if ("hops" in trusted && trusted.hops === 0) return socket;
   const forwarded = (headers.get("x-forwarded-for") ?? "")
