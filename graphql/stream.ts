@@ -1,17 +1,18 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import {
   type DocumentNode,
-  type ExecutionResult,
+  createSourceEventStream,
+  execute,
   getOperationAST,
   GraphQLError,
   parse,
   specifiedRules,
-  subscribe,
   validate,
 } from "graphql";
 import { authenticateApiToken } from "@/lib/domain/tokens";
 import { decodeMessageCursor } from "@/lib/domain/pagination";
 import { isDomainError } from "@/lib/errors";
+import type { LiveEvent } from "@/lib/live/hub";
 import { claimStreamSlot, type StreamSlot } from "@/lib/live/stream-slots";
 import { liveMetrics } from "@/lib/live/metrics";
 import { logger } from "@/lib/observability/logger";
@@ -229,7 +230,7 @@ export function createStreamHandler(options: StreamHandlerOptions): (req: Reques
           "retry-after": "30",
         });
       }
-      const result = await subscribe({
+      const args = {
         schema: schema(),
         document,
         variableValues: params.variables,
@@ -240,16 +241,43 @@ export function createStreamHandler(options: StreamHandlerOptions): (req: Reques
           requestId: req.headers.get("x-request-id") ?? undefined,
           lastEventId,
         }),
-      });
-      if (!(Symbol.asyncIterator in result)) {
-        const errors = (result.errors ?? []).map(withErrorCode);
+      };
+      const source = await createSourceEventStream(args);
+      if (!(Symbol.asyncIterator in source)) {
+        const errors = (source.errors ?? []).map(withErrorCode);
         await slot.release();
         return errorResponse(
           failureStatus(errors),
           errors.map((error) => formatError(error.toJSON(), error, options.maskErrors)),
         );
       }
-      return eventStream(result, slot, {
+      // Streams that asked the same thing as the same viewer get the same text for a message.
+      const shareKey = JSON.stringify([
+        viewer?.id ?? null,
+        params.query,
+        params.operationName,
+        params.variables,
+      ]);
+      const render = async (event: LiveEvent): Promise<string> => {
+        const shared = event.kind === "POSTED" ? renderCache(event.message) : undefined;
+        const key = `${event.cursor}|${shareKey}`;
+        const hit = shared?.get(key);
+        if (hit !== undefined) return hit;
+        const result = await execute({ ...args, rootValue: event });
+        const text = JSON.stringify(
+          result.errors
+            ? {
+                ...result,
+                errors: result.errors
+                  .map(withErrorCode)
+                  .map((error) => formatError(error.toJSON(), error, options.maskErrors)),
+              }
+            : result,
+        );
+        shared?.set(key, text);
+        return text;
+      };
+      return eventStream(source as AsyncGenerator<LiveEvent, void, void>, render, slot, {
         heartbeatMs,
         idleTimeoutMs,
         retryMs,
@@ -269,9 +297,23 @@ export function createStreamHandler(options: StreamHandlerOptions): (req: Reques
   };
 }
 
+/**
+ * What one message renders to, per stream shape. graphql-js would execute the selection once per
+ * stream and event; a thousand streams of the public timeline ask the same, so each message is
+ * executed once per distinct (viewer, document, variables) and forgotten with the message.
+ */
+const renders = new WeakMap<object, Map<string, string>>();
+
+function renderCache(message: object): Map<string, string> {
+  let cache = renders.get(message);
+  if (!cache) renders.set(message, (cache = new Map()));
+  return cache;
+}
+
 /** The response body: one SSE event per execution result, written as the reader takes them. */
 function eventStream(
-  results: AsyncGenerator<ExecutionResult, void, void>,
+  results: AsyncGenerator<LiveEvent, void, void>,
+  render: (event: LiveEvent) => Promise<string>,
   slot: StreamSlot,
   options: { heartbeatMs: number; idleTimeoutMs: number; retryMs: number; maskErrors: boolean },
 ): Response {
@@ -315,18 +357,8 @@ function eventStream(
       try {
         const next = await results.next();
         if (next.done) return finish("complete");
-        const result = next.value;
-        const cursor = (result.data?.messagePosted as { cursor?: unknown } | undefined)?.cursor;
-        const payload = result.errors
-          ? {
-              ...result,
-              errors: result.errors
-                .map(withErrorCode)
-                .map((error) => formatError(error.toJSON(), error, options.maskErrors)),
-            }
-          : result;
-        const id = typeof cursor === "string" ? `id: ${cursor}\n` : "";
-        write(`${id}event: next\ndata: ${JSON.stringify(payload)}\n\n`);
+        const data = await render(next.value);
+        write(`id: ${next.value.cursor}\nevent: next\ndata: ${data}\n\n`);
         resetIdle();
       } catch (error) {
         // Closed by the server (shutdown, a slow reader, a failure): no `complete`, so the client

@@ -7,7 +7,12 @@ import path from "node:path";
  * A real PostgreSQL server in a temporary folder, for benchmarks that must not measure PGlite. Uses the
  * server binaries of the machine (Debian's postgresql package); as root it runs them as `postgres`.
  */
-export type ThrowawayPostgres = { url: string; stop(): void };
+export type ThrowawayPostgres = {
+  url: string;
+  /** Stops the server (ending every connection, as a crash or failover would) and starts it again. */
+  restart(): void;
+  stop(): void;
+};
 
 function serverBinaries(): string {
   const base = "/usr/lib/postgresql";
@@ -47,6 +52,19 @@ export function startThrowawayPostgres(port = 55499): ThrowawayPostgres {
   ]);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    restart() {
+      // pg_ctl restart starts it with the options it was started with (postmaster.opts).
+      run(path.join(bin, "pg_ctl"), [
+        "-D",
+        path.join(dir, "data"),
+        "-l",
+        path.join(dir, "log"),
+        "-m",
+        "fast",
+        "-w",
+        "restart",
+      ]);
+    },
     stop() {
       try {
         run(path.join(bin, "pg_ctl"), ["-D", path.join(dir, "data"), "-m", "fast", "stop"]);

@@ -181,6 +181,21 @@ describe("live timelines", () => {
   });
 });
 
+describe("closing a hub", () => {
+  it("ends every stream, also one still catching up, and any opened afterwards", async () => {
+    const closing = new LiveHub();
+    const caughtUp = closing.subscribe({ kind: "public" }, null);
+    await closing.settled();
+    const catchingUp = closing.subscribe({ kind: "public" }, null);
+    closing.closeAll("shutdown");
+    const late = closing.subscribe({ kind: "public" }, null);
+    for (const stream of [caughtUp, catchingUp, late]) {
+      await expect(stream.next()).rejects.toMatchObject({ name: "StreamClosed", reason: "shutdown" });
+    }
+    expect(closing.size).toBe(0);
+  });
+});
+
 describe("stream slots", () => {
   it("hold at most the limit per address and per user, and free a slot when released", async () => {
     const address = `192.0.2.${Math.floor(Math.random() * 250)}`;

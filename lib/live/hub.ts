@@ -151,7 +151,11 @@ export class Subscription implements AsyncIterableIterator<LiveEvent> {
  * statement for the messages and at most one for follows, however many streams are open.
  */
 export class LiveHub {
+  /** Streams in the fan-out (caught up). */
   private readonly subscriptions = new Set<Subscription>();
+  /** Every open stream, also those still catching up. */
+  private readonly open = new Set<Subscription>();
+  private closing: StreamClosed["reason"] | undefined;
   private pending: { notice: Notice; noticedAt: number }[] = [];
   private scheduled = false;
   private chain: Promise<void> = Promise.resolve();
@@ -167,7 +171,7 @@ export class LiveHub {
   }
 
   get size(): number {
-    return this.subscriptions.size;
+    return this.open.size;
   }
 
   /**
@@ -177,6 +181,11 @@ export class LiveHub {
   subscribe(timeline: LiveTimeline, after: MessageKey | null): Subscription {
     const subscription = new Subscription(timeline, this, this.maxQueue);
     liveMetrics().open.inc();
+    this.open.add(subscription);
+    if (this.closing) {
+      subscription.end(new StreamClosed(this.closing));
+      return subscription;
+    }
     this.enqueue(async () => {
       if (!subscription.open) return;
       if (after === null) subscription.cursor = await newestKey();
@@ -189,6 +198,7 @@ export class LiveHub {
   /** Called by a subscription as it ends. */
   remove(subscription: Subscription): void {
     this.subscriptions.delete(subscription);
+    this.open.delete(subscription);
     liveMetrics().open.dec();
   }
 
@@ -226,7 +236,8 @@ export class LiveHub {
 
   /** Ends every stream (shutdown): clients reconnect, to another instance, from their cursors. */
   closeAll(reason: StreamClosed["reason"]): void {
-    for (const subscription of [...this.subscriptions]) subscription.end(new StreamClosed(reason));
+    this.closing = reason;
+    for (const subscription of [...this.open]) subscription.end(new StreamClosed(reason));
   }
 
   /** Resolves once everything queued so far has been processed (tests, shutdown). */

@@ -24,8 +24,8 @@ export function startLive(options: { databaseUrl: string; embedded: boolean; hub
     : listenOnServer(options.databaseUrl, LIVE_CHANNEL, handlers);
   const live: Live = {
     hub,
+    // The hub stays in place, closed: a stream asked for during the drain is ended at once.
     async close() {
-      if (store.minitwitLive === live) store.minitwitLive = undefined;
       hub.closeAll("shutdown");
       await listener.close();
     },
