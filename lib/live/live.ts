@@ -1,6 +1,7 @@
 import { dbPool } from "../db/prisma";
 import { LiveHub, type HubOptions } from "./hub";
 import { listenOnEmbedded, listenOnServer, type Listener } from "./listener";
+import { liveMetrics } from "./metrics";
 import { LIVE_CHANNEL } from "./notice";
 
 /** This process's live timelines: the hub its streams subscribe to and the listener that feeds it. */
@@ -14,6 +15,7 @@ const store = globalThis as unknown as { minitwitLive?: Live };
 
 export function startLive(options: { databaseUrl: string; embedded: boolean; hub?: HubOptions }): Live {
   if (store.minitwitLive) return store.minitwitLive;
+  liveMetrics(); // exposed from the start, at zero, so dashboards and checks find every series
   const hub = new LiveHub(options.hub);
   const handlers = {
     onNotification: (payload: string) => hub.notify(payload),
