@@ -44,11 +44,12 @@ const config: CodegenConfig = {
           UserConnection: "../models#UserConnectionModel",
           MessageEdge: "../models#MessageModel",
           UserEdge: "../models#UserModel",
+          TimelineEvent: "../models#TimelineEventModel",
         },
       },
     },
     "graphql/generated/operations.ts": {
-      plugins: ["typescript", "typescript-operations", "typed-document-node"],
+      plugins: ["typescript-operations", "typed-document-node"],
       config: {
         useTypeImports: true,
         enumsAsTypes: true,

@@ -18,7 +18,7 @@ export function userPath(username: string): string {
 export function MessageItem({ message, actions }: { message: MessageView; actions?: ReactNode }) {
   const date = new Date(message.pubDate);
   return (
-    <li className="message">
+    <li className="message" data-message-id={message.id}>
       <Avatar src={message.author.avatarUrl} />
       <div className="message-body">
         <p className="message-meta">

@@ -1,5 +1,7 @@
+import { print } from "graphql";
 import { runOperationOrThrow } from "@/graphql/execute";
 import {
+  LiveTimelineEventsDocument,
   WebHomeTimelineDocument,
   WebPublicTimelineDocument,
   WebUserTimelineDocument,
@@ -7,7 +9,11 @@ import {
 import type { SessionUser } from "@/lib/auth/auth";
 import { webContext } from "@/lib/web/graphql";
 import { orNotFoundOnBadCursor, TIMELINE_PAGE_SIZE } from "@/lib/web/timeline-page";
+import { LiveTimeline } from "./LiveTimeline";
 import { Timeline } from "./Timeline";
+
+/** The live stream's operation, as the text its client sends. */
+const LIVE_QUERY = print(LiveTimelineEventsDocument);
 
 export type TimelineSource = { kind: "public" } | { kind: "home" } | { kind: "user"; username: string };
 
@@ -43,5 +49,21 @@ export async function TimelineSection({
             context,
           ).then((d) => d.userTimeline),
   );
-  return <Timeline page={page} viewer={viewer} basePath={basePath} currentPath={currentPath} />;
+  // Only the first page is live: new messages belong above the newest one.
+  const startCursor = page.edges[0]?.cursor ?? null;
+  return (
+    <>
+      {after === null ? (
+        <LiveTimeline
+          // A fresh render (after posting, say) shows the newest messages itself: start again from them.
+          key={startCursor ?? "empty"}
+          query={LIVE_QUERY}
+          timeline={source.kind === "public" ? "PUBLIC" : source.kind === "home" ? "HOME" : "USER"}
+          username={source.kind === "user" ? source.username : undefined}
+          startCursor={startCursor}
+        />
+      ) : null}
+      <Timeline page={page} viewer={viewer} basePath={basePath} currentPath={currentPath} />
+    </>
+  );
 }

@@ -15,6 +15,8 @@ export type GraphQLContext = {
   viewerSource?: "session" | "token";
   loaders: Loaders;
   requestId?: string;
+  /** A live stream's `Last-Event-ID` (graphql/stream.ts): where a subscription resumes. */
+  lastEventId?: string;
 };
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -62,6 +64,7 @@ export function createContext(options: {
   isSimulator?: boolean;
   viewerSource?: "session" | "token";
   requestId?: string;
+  lastEventId?: string;
 }): GraphQLContext {
   return {
     viewer: options.viewer,
@@ -69,5 +72,6 @@ export function createContext(options: {
     viewerSource: options.viewer ? (options.viewerSource ?? "session") : undefined,
     loaders: createLoaders(options.viewer),
     requestId: options.requestId,
+    lastEventId: options.lastEventId,
   };
 }

@@ -1,4 +1,5 @@
 import type { MessageRecord } from "@/lib/domain/messages";
+import type { LiveEvent } from "@/lib/live/hub";
 import type { Page } from "@/lib/domain/pagination";
 import type { ApiTokenRecord } from "@/lib/domain/tokens";
 import type { UserRecord } from "@/lib/domain/users";
@@ -13,3 +14,4 @@ export type ApiTokenModel = ApiTokenRecord;
 /** Edges are the rows themselves: the cursor is computed from the row when asked for. */
 export type MessageConnectionModel = Page<MessageModel>;
 export type UserConnectionModel = Page<UserModel>;
+export type TimelineEventModel = LiveEvent;

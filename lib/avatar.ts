@@ -1,7 +1,9 @@
 import { env } from "./env";
 import { emailHash } from "./identicon";
 
-export const AVATAR_SIZE = 48;
+import { AVATAR_SIZE } from "./avatar-size";
+
+export { AVATAR_SIZE };
 export const GRAVATAR_ORIGIN = "https://www.gravatar.com";
 
 /**

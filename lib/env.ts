@@ -189,6 +189,9 @@ export function parseEnv(src: Source = process.env) {
     /** `0`/`false`, a hop count, or CIDR networks: see `TrustedProxies` and `lib/server/client-address.ts`. */
     trustProxy: trustedProxies(src, "TRUST_PROXY"),
     graphqlRateLimitPerMinute: int(src, "GRAPHQL_RATE_LIMIT_PER_MINUTE", 600, 1, 1_000_000),
+    /** Live-timeline streams open at once per signed-in user and per client address, across instances. */
+    liveStreamsPerUser: int(src, "LIVE_STREAMS_PER_USER", 4, 1, 100_000),
+    liveStreamsPerAddress: int(src, "LIVE_STREAMS_PER_ADDRESS", 16, 1, 100_000),
     /**
      * Shut down when the parent process goes away. On by default under npm (`npm start`), which
      * relays SIGTERM and SIGINT to the server but cannot relay SIGKILL: killed, it would leave the

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { UserModel, MessageModel, ApiTokenModel, MessageConnectionModel, UserConnectionModel } from '../models';
+import type { UserModel, MessageModel, ApiTokenModel, MessageConnectionModel, UserConnectionModel, TimelineEventModel } from '../models';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -61,6 +61,15 @@ export type FollowPayload = {
   /** The user followed or unfollowed. */
   user: User;
 };
+
+/** Which timeline a live stream follows. */
+export type LiveTimeline =
+  /** The viewer's own messages and those of the users they follow. Requires sign-in. */
+  | 'HOME'
+  /** Everyone's messages. */
+  | 'PUBLIC'
+  /** One user's messages (`username`). */
+  | 'USER';
 
 export type Message = Node & {
   __typename?: 'Message';
@@ -266,6 +275,45 @@ export type Role =
   | 'ADMIN'
   | 'USER';
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * A timeline's new messages as they are posted, on every instance. Served as server-sent events at
+   * `/api/graphql/stream` (the graphql-sse protocol, distinct connections: GET with `query` and
+   * `variables` in the URL, or POST; `Accept: text/event-stream`), signed in like `/api/graphql`.
+   * Flagged messages are never sent. Fails with UNAUTHENTICATED (HOME, signed out), USER_NOT_FOUND.
+   */
+  messagePosted: TimelineEvent;
+};
+
+
+export type SubscriptionMessagePostedArgs = {
+  timeline: LiveTimeline;
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type TimelineEvent = {
+  __typename?: 'TimelineEvent';
+  /**
+   * The stream's position after this event, also sent as the event's SSE `id`: reconnect with it in
+   * `Last-Event-ID` to get what was missed, in order. A timeline edge's `cursor` works as well.
+   */
+  cursor: Scalars['String']['output'];
+  kind: TimelineEventKind;
+  /** The new message (POSTED). */
+  message?: Maybe<Message>;
+  /** The message to remove (WITHDRAWN): its `Message.id`. */
+  withdrawnMessageId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type TimelineEventKind =
+  /** A new message: show it at the top. */
+  | 'POSTED'
+  /** The stream missed more than it replays: reload the timeline. */
+  | 'RELOAD'
+  /** A message given out earlier was flagged: remove it. */
+  | 'WITHDRAWN';
+
 export type User = Node & {
   __typename?: 'User';
   /**
@@ -418,6 +466,7 @@ export type ResolversTypes = {
   FollowPayload: ResolverTypeWrapper<Omit<FollowPayload, 'user'> & { user: ResolversTypes['User'] }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  LiveTimeline: LiveTimeline;
   Message: ResolverTypeWrapper<MessageModel>;
   MessageConnection: ResolverTypeWrapper<MessageConnectionModel>;
   MessageEdge: ResolverTypeWrapper<MessageModel>;
@@ -435,6 +484,9 @@ export type ResolversTypes = {
   RevokeApiTokenPayload: ResolverTypeWrapper<Omit<RevokeApiTokenPayload, 'apiToken'> & { apiToken: ResolversTypes['ApiToken'] }>;
   Role: Role;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TimelineEvent: ResolverTypeWrapper<TimelineEventModel>;
+  TimelineEventKind: TimelineEventKind;
   User: ResolverTypeWrapper<UserModel>;
   UserConnection: ResolverTypeWrapper<UserConnectionModel>;
   UserEdge: ResolverTypeWrapper<UserModel>;
@@ -470,6 +522,8 @@ export type ResolversParentTypes = {
   RevokeApiTokenInput: RevokeApiTokenInput;
   RevokeApiTokenPayload: Omit<RevokeApiTokenPayload, 'apiToken'> & { apiToken: ResolversParentTypes['ApiToken'] };
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
+  TimelineEvent: TimelineEventModel;
   User: UserModel;
   UserConnection: UserConnectionModel;
   UserEdge: UserModel;
@@ -575,6 +629,17 @@ export type RevokeApiTokenPayloadResolvers<ContextType = GraphQLContext, ParentT
   apiToken?: Resolver<ResolversTypes['ApiToken'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  messagePosted?: SubscriptionResolver<ResolversTypes['TimelineEvent'], "messagePosted", ParentType, ContextType, RequireFields<SubscriptionMessagePostedArgs, 'timeline'>>;
+};
+
+export type TimelineEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TimelineEvent'] = ResolversParentTypes['TimelineEvent']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TimelineEventKind'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType>;
+  withdrawnMessageId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   avatarUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<UserAvatarUrlArgs, 'size'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -618,6 +683,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RecordLatestPayload?: RecordLatestPayloadResolvers<ContextType>;
   RegisterPayload?: RegisterPayloadResolvers<ContextType>;
   RevokeApiTokenPayload?: RevokeApiTokenPayloadResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  TimelineEvent?: TimelineEventResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;

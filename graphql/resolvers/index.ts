@@ -6,12 +6,15 @@ import { Mutation } from "./Mutation";
 import { Node } from "./Node";
 import { Query } from "./Query";
 import { BigIntScalar, DateTime } from "./scalars";
+import { Subscription, TimelineEvent } from "./Subscription";
 import { User } from "./User";
 import { UserConnection, UserEdge } from "./UserConnection";
 
 export const resolvers: Resolvers = {
   Query,
   Mutation,
+  Subscription,
+  TimelineEvent,
   Node,
   User,
   Message,

@@ -18,6 +18,8 @@ export type ThrowawayPostgres = {
    */
   ctl(args: string[]): Promise<void>;
   /** Stops the server (fast) and removes its folder. */
+  /** Stops the server (ending every connection, as a crash or failover would) and starts it again. */
+  restart(): void;
   stop(): void;
 };
 
@@ -74,6 +76,10 @@ export function startThrowawayPostgres(
     port,
     logFile,
     ctl,
+    restart() {
+      // pg_ctl restart starts it with the options it was started with (postmaster.opts).
+      run(pgCtl, ["-D", data, "-l", logFile, "-m", "fast", "-w", "restart"]);
+    },
     stop() {
       try {
         run(path.join(bin, "pg_ctl"), ["-D", path.join(dir, "data"), "-m", "fast", "stop"]);

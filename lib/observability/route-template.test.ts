@@ -15,6 +15,7 @@ describe("routeTemplate", () => {
     ["GET", "/sim", "/sim/*"],
     ["GET", "/sim/msgs/a/b", "/sim/*"],
     ["POST", "/api/graphql", "/api/graphql"],
+    ["POST", "/api/graphql/stream", "/api/graphql/stream"],
     ["GET", "/api/graphql?query=%7B__typename%7D", "/api/graphql"],
     ["GET", "/api/auth/session", "/api/auth/*"],
     ["POST", "/api/auth/callback/credentials", "/api/auth/*"],

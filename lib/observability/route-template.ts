@@ -85,6 +85,8 @@ export function routeTemplate(_method: string, path: string): string {
 
   if (first === "api") {
     if (second === "graphql" && parts.length === 2) return "/api/graphql";
+    // Live streams last minutes: a label of their own keeps them out of the API's latency.
+    if (second === "graphql" && parts.length === 3 && parts[2] === "stream") return "/api/graphql/stream";
     if (second === "auth") return "/api/auth/*";
     return "other";
   }

@@ -11,6 +11,7 @@ import { authSecret } from "../auth/secret";
 import { setPhase } from "./lifecycle";
 import { startHttpServer, type HttpServer } from "./http-server";
 import { warmUp } from "./warm-up";
+import { startLive } from "../live/live";
 
 function buildExists(dir: string): boolean {
   return existsSync(path.join(dir, ".next", "BUILD_ID"));
@@ -82,6 +83,8 @@ export async function main(argv: string[]): Promise<void> {
     throw error;
   }
   logger().info({ database: database.description }, `using ${database.description}`);
+  // Before the first request, so that on the embedded database every pool connection is heard.
+  const live = startLive({ databaseUrl: database.url, embedded: database.embedded });
 
   let server: HttpServer;
   try {
@@ -119,6 +122,9 @@ export async function main(argv: string[]): Promise<void> {
     logger().info({ reason }, "shutting down: draining");
     setPhase("draining");
     try {
+      // Live streams would hold the drain open until the timeout: they are closed now with a retry
+      // hint and reconnect (with their cursors) to an instance that is not draining.
+      await live.close();
       if (config.shutdownDrainSeconds > 0) {
         await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainSeconds * 1000));
       }
