@@ -100,10 +100,8 @@ describe("moving from MiniTwit", () => {
   /** The server's database, for what only the database shows (the stored hashes). */
   const databaseUrl = () => {
     if (database) return database.url;
-    const { port } = JSON.parse(readFileSync(path.join(work.dir, "data", "pglite.lock"), "utf8")) as {
-      port: number;
-    };
-    return `postgresql://postgres@127.0.0.1:${port}/postgres`;
+    return (JSON.parse(readFileSync(path.join(work.dir, "data", "pglite.lock"), "utf8")) as { url: string })
+      .url;
   };
   const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
     withClient(databaseUrl(), async (c) => (await c.query<T>(text, values)).rows);

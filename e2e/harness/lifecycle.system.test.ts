@@ -10,10 +10,9 @@ import { startTestServer, tempDir, type TestServer } from "./server";
 
 const SIM_AUTH = { Authorization: `Basic ${Buffer.from("simulator:super_safe!").toString("base64")}` };
 
-/** The port the running server's embedded database is served on (from its data-folder lock). */
+/** Where the running server's embedded database is served (from its data-folder lock). */
 function embeddedUrl(dataDir: string): string {
-  const { port } = JSON.parse(readFileSync(path.join(dataDir, "pglite.lock"), "utf8")) as { port: number };
-  return `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  return (JSON.parse(readFileSync(path.join(dataDir, "pglite.lock"), "utf8")) as { url: string }).url;
 }
 
 async function sql<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []) {

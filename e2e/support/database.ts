@@ -14,8 +14,8 @@ export function e2eDatabaseUrl(): string {
   const state = readServerState(process.env.E2E_PORT ?? "3107");
   if (state.databaseUrl) return state.databaseUrl;
   const owner = state.dataDir ? readLock(state.dataDir) : undefined;
-  if (!owner) throw new Error("cannot find the e2e server's database");
-  return `postgresql://postgres@127.0.0.1:${owner.port}/postgres?sslmode=disable`;
+  if (!owner?.url) throw new Error("cannot find the e2e server's database");
+  return owner.url;
 }
 
 export async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {

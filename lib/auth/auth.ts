@@ -80,6 +80,14 @@ async function authorize(credentials: Partial<Record<string, unknown>>, request:
   return { id: String(id), username: name, role };
 }
 
+/** next-auth's error types that describe a bad request rather than a fault of the server. */
+const CLIENT_AUTH_ERRORS: ReadonlySet<string> = new Set([
+  "MissingCSRF",
+  "UnknownAction",
+  "InvalidCallbackUrl",
+  "InvalidCheck",
+]);
+
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: authSecret(),
   trustHost: true,
@@ -126,9 +134,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     },
   },
   logger: {
-    // A wrong password is an expected outcome, not a server error.
+    // A wrong password is an expected outcome, not a server error; nor is a request next-auth
+    // refuses for what the client sent (no CSRF token, an unknown action).
     error(error) {
       if (error instanceof CredentialsSignin) return;
+      const type = (error as { type?: unknown }).type;
+      if (typeof type === "string" && CLIENT_AUTH_ERRORS.has(type)) {
+        logger().warn({ type, message: error.message }, "auth request refused");
+        return;
+      }
       logger().error({ err: error }, "auth error");
     },
     warn(code) {

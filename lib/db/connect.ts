@@ -36,8 +36,8 @@ export async function openDatabase(options: { shareRunning?: boolean } = {}): Pr
   const dataDir = path.resolve(config.dataDir);
   const pgliteDir = path.join(dataDir, "pglite");
   const owner = options.shareRunning ? readLock(dataDir) : undefined;
-  if (owner && owner.port > 0) {
-    const url = `postgresql://postgres@127.0.0.1:${owner.port}/postgres?sslmode=disable`;
+  if (owner && owner.url !== "") {
+    const url = owner.url;
     process.env.DATABASE_URL = url;
     process.env.MINITWIT_EMBEDDED_DB = "1";
     return {
@@ -49,8 +49,9 @@ export async function openDatabase(options: { shareRunning?: boolean } = {}): Pr
   }
   acquireLock(dataDir);
   try {
-    const embedded = await startEmbeddedPostgres({ dataDir: pgliteDir });
-    updateLock(dataDir, Number(new URL(embedded.url).port));
+    // Served on a Unix socket in the data folder, which only its owner can enter.
+    const embedded = await startEmbeddedPostgres({ dataDir: pgliteDir, socketDir: dataDir });
+    updateLock(dataDir, embedded.url);
     process.env.DATABASE_URL = embedded.url;
     process.env.MINITWIT_EMBEDDED_DB = "1";
     return {

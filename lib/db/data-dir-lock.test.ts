@@ -52,19 +52,25 @@ describe("the data-folder lock", () => {
 
   it("takes over a lock whose process has died", async () => {
     const dataDir = tempDir();
-    writeFileSync(path.join(dataDir, "pglite.lock"), JSON.stringify({ pid: await deadPid(), port: 5 }));
+    writeFileSync(
+      path.join(dataDir, "pglite.lock"),
+      JSON.stringify({ pid: await deadPid(), url: "postgresql://x" }),
+    );
     expect(readLock(dataDir)).toBeUndefined();
     acquireLock(dataDir);
     expect(JSON.parse(readFileSync(path.join(dataDir, "pglite.lock"), "utf8"))).toEqual({
       pid: process.pid,
-      port: 0,
+      url: "",
     });
     releaseLock(dataDir);
   });
 
   it("refuses while a live process holds it, and a lock being written", () => {
     const dataDir = tempDir();
-    writeFileSync(path.join(dataDir, "pglite.lock"), JSON.stringify({ pid: process.ppid, port: 5 }));
+    writeFileSync(
+      path.join(dataDir, "pglite.lock"),
+      JSON.stringify({ pid: process.ppid, url: "postgresql://x" }),
+    );
     expect(() => acquireLock(dataDir)).toThrow(`is in use by process ${process.ppid}`);
     writeFileSync(path.join(dataDir, "pglite.lock"), "");
     expect(() => acquireLock(dataDir)).toThrow("is in use by another process");

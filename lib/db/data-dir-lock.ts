@@ -3,13 +3,14 @@ import path from "node:path";
 
 /**
  * PGlite cannot share its data folder between processes: two writers would corrupt it. The lock file
- * names the owning process and the port its database is served on, so tools can connect through it.
+ * names the owning process and the URL its database is served at (a Unix socket in the data folder),
+ * so tools run by the same user can connect through it.
  *
  * The lock is taken by creating the file exclusively (`wx`): of processes starting at the same
  * moment exactly one creates it. A lock whose process has died is stale; taking it over goes through
  * a second exclusive file, so two processes that both found it stale cannot both remove it and win.
  */
-export type LockInfo = { pid: number; port: number };
+export type LockInfo = { pid: number; url: string };
 
 /** A takeover file older than this belongs to a process that died while taking over. */
 const STALE_TAKEOVER_MS = 10_000;
@@ -93,7 +94,7 @@ export function acquireLock(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // The embedded database and the development auth secret live here: the owner's only.
   chmodSync(dataDir, 0o700);
-  const content = JSON.stringify({ pid: process.pid, port: 0 });
+  const content = JSON.stringify({ pid: process.pid, url: "" });
   for (let attempt = 0; attempt < 2; attempt++) {
     if (createExclusively(lockPath(dataDir), content)) return;
     const owner = readInfo(lockPath(dataDir));
@@ -110,8 +111,8 @@ export function acquireLock(dataDir: string): void {
   throw inUse(dataDir, undefined);
 }
 
-export function updateLock(dataDir: string, port: number): void {
-  writeFileSync(lockPath(dataDir), JSON.stringify({ pid: process.pid, port }), { mode: 0o600 });
+export function updateLock(dataDir: string, url: string): void {
+  writeFileSync(lockPath(dataDir), JSON.stringify({ pid: process.pid, url }), { mode: 0o600 });
 }
 
 export function releaseLock(dataDir: string): void {

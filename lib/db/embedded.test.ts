@@ -1,4 +1,13 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -42,5 +51,36 @@ describe("the embedded database's files", () => {
     }
     // Also what PGlite wrote while running and on shutdown.
     expect(worldAccessible(dataDir)).toEqual([]);
+  }, 60_000);
+});
+
+describe("the embedded database's socket", () => {
+  it("is a Unix socket in the owner's 0700 folder, not a TCP port any local user can reach", async () => {
+    const dataDir = path.join(root, "served");
+    const db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite"), socketDir: dataDir });
+    try {
+      expect(new URL(db.url).hostname).toBe(encodeURIComponent(dataDir));
+      expect(statSync(path.join(dataDir, ".s.PGSQL.5432")).isSocket()).toBe(true);
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      const rows = await withClient(db.url, async (client) => (await client.query("SELECT 1 AS one")).rows);
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.stop();
+    }
+  }, 60_000);
+
+  it("moves to a private temporary folder when the data folder's path is too long for a socket", async () => {
+    const dataDir = path.join(root, "x".repeat(120));
+    const db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite"), socketDir: dataDir });
+    let socketDir = "";
+    try {
+      socketDir = decodeURIComponent(new URL(db.url).hostname);
+      expect(socketDir.startsWith(os.tmpdir())).toBe(true);
+      expect(statSync(socketDir).mode & 0o777).toBe(0o700);
+      await withClient(db.url, (client) => client.query("SELECT 1"));
+    } finally {
+      await db.stop();
+    }
+    expect(existsSync(socketDir)).toBe(false);
   }, 60_000);
 });
