@@ -9,7 +9,8 @@ import type { UserRecord } from "@/lib/domain/users";
  * only its id and name (after a sign-up, say); the fields that need more load the rest on demand.
  */
 export type UserModel = Pick<UserRecord, "id" | "username"> & Partial<Omit<UserRecord, "id" | "username">>;
-export type MessageModel = MessageRecord;
+/** A message with its author when the query joined it; a message just posted has only `authorId`. */
+export type MessageModel = Omit<MessageRecord, "author"> & { author?: MessageRecord["author"] };
 export type ApiTokenModel = ApiTokenRecord;
 /** Edges are the rows themselves: the cursor is computed from the row when asked for. */
 export type MessageConnectionModel = Page<MessageModel>;

@@ -78,9 +78,9 @@ export function simRoute<Params>(
     }
     let pending: bigint | undefined;
     let response: Response;
+    const context = createContext({ viewer: null, isSimulator: true });
     try {
       const query = new URL(request.url).searchParams;
-      const context = createContext({ viewer: null, isSimulator: true });
       pending = options.recordsLatest === false ? undefined : parseLatest(query.get("latest"));
       const value = pending;
       const latest = () => {
@@ -94,7 +94,6 @@ export function simRoute<Params>(
     }
     if (pending !== undefined) {
       try {
-        const context = createContext({ viewer: null, isSimulator: true });
         await runOperationOrThrow(SimRecordLatestDocument, { value: pending.toString() }, context);
       } catch (error) {
         return failure(error, request);

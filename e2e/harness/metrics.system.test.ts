@@ -131,7 +131,7 @@ describe("/metrics after real requests", () => {
     await graphql(
       `
         query WebFlagMessage {
-          publicTimeline(first: 0) {
+          publicTimeline(after: "not-a-cursor") {
             edges {
               cursor
             }

@@ -1,3 +1,4 @@
+import { DomainError } from "@/lib/errors";
 import type { MessageResolvers } from "../generated/resolvers-types";
 import { toGlobalId } from "../global-id";
 
@@ -6,7 +7,11 @@ export const Message: MessageResolvers = {
   databaseId: (message) => message.id,
   text: (message) => message.text,
   pubDate: (message) => message.pubDate,
-  // Every message query joins its author, so this never costs a query of its own.
-  author: (message) => message.author,
+  // Every message list joins its authors; a message just posted loads its author if asked.
+  author: async (message, _args, context) => {
+    const author = message.author ?? (await context.loaders.userById.load(message.authorId));
+    if (!author) throw new DomainError("USER_NOT_FOUND", "The user does not exist");
+    return author;
+  },
   flagged: (message) => message.flagged,
 };

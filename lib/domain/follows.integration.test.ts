@@ -40,6 +40,28 @@ describe("follow / unfollow", () => {
     expect((await unfollow({ id: a.id }, b.username)).id).toBe(b.id);
   });
 
+  it("act on the user a name belongs to now, after it was deleted and registered again", async () => {
+    const a = await createUser();
+    const name = uniqueName("again");
+    const old = await createUser({ username: name });
+    await follow({ username: a.username }, name);
+    await db().user.delete({ where: { id: old.id } });
+    // The remembered id is gone: unknown, not a silent success.
+    expect(await codeOf(follow({ username: a.username }, name))).toBe("USER_NOT_FOUND:username");
+    expect(await codeOf(unfollow({ username: a.username }, name))).toBe("USER_NOT_FOUND:username");
+    const renewed = await createUser({ username: name });
+    await follow({ username: a.username }, name);
+    expect(await rowsBetween(a.id, renewed.id)).toBe(1);
+    const again = await createUser({ username: uniqueName("again") });
+    await follow({ username: a.username }, again.username);
+    await db().user.delete({ where: { id: again.id } });
+    const back = await createUser({ username: again.username });
+    await db().follow.create({ data: { followerId: a.id, followeeId: back.id } });
+    // Remembered id stale, the new user followed: the unfollow still removes the new user's row.
+    await unfollow({ username: a.username }, again.username);
+    expect(await rowsBetween(a.id, back.id)).toBe(0);
+  });
+
   it("allow following yourself, as the original did", async () => {
     const a = await createUser();
     await follow({ id: a.id }, a.username);

@@ -3,60 +3,78 @@ import { db } from "../db/prisma";
 import { Prisma } from "../generated/prisma/client";
 import { DomainError } from "../errors";
 import { countBusinessEvent } from "../observability/metrics";
-import { type UserSelector, userWhere } from "./messages";
+import type { UserSelector } from "./messages";
 import { type Page, toPage } from "./pagination";
+import { forgetUserIds, userIdsByName } from "./user-ids";
 import type { UserRecord } from "./users";
 
+type Pair = { followerId: number; target: { id: number; username: string } };
+
 /**
- * Both users in one query, answering which side was missing: the follower (by id or name) and the
- * target (by name). A name may be both (following yourself is allowed, as in the original).
+ * Both users' ids, remembered ones without a query and the rest in one, answering which side was
+ * missing. A name may be both (following yourself is allowed, as in the original).
  */
-async function bothUsers(
-  follower: UserSelector,
-  targetUsername: string,
-): Promise<{ followerId: number; target: UserRecord }> {
-  rejectNul(targetUsername);
-  const users = await db().user.findMany({
-    where: { OR: [userWhere(follower), { username: targetUsername }] },
-  });
-  const followerRow = users.find((u) =>
-    "id" in follower ? u.id === follower.id : u.username === follower.username,
-  );
-  if (!followerRow) throw new DomainError("USER_NOT_FOUND", "The user does not exist");
-  const target = users.find((u) => u.username === targetUsername);
-  if (!target) {
+async function pair(follower: UserSelector, targetUsername: string, fresh = false): Promise<Pair> {
+  const names = "id" in follower ? [targetUsername] : [follower.username, targetUsername];
+  const ids = await userIdsByName(names, { fresh });
+  const followerId = "id" in follower ? follower.id : ids.get(follower.username);
+  if (followerId === undefined) throw new DomainError("USER_NOT_FOUND", "The user does not exist");
+  const targetId = ids.get(targetUsername);
+  if (targetId === undefined) {
     throw new DomainError("USER_NOT_FOUND", "The user to follow or unfollow does not exist", "username");
   }
-  return { followerId: followerRow.id, target };
+  return { followerId, target: { id: targetId, username: targetUsername } };
+}
+
+function forget(follower: UserSelector, targetUsername: string): void {
+  forgetUserIds(targetUsername, ...("id" in follower ? [] : [follower.username]));
 }
 
 /**
  * Idempotent: following twice leaves one row and succeeds, and concurrent duplicates neither fail
  * nor deadlock: one INSERT, whose unique violation (P2002) means the row is already there.
  * (`createMany` with `skipDuplicates` would wrap the same insert in a transaction: two more round
- * trips.) Following yourself is allowed, as in the original. A user deleted between the look-up and
- * the insert fails the foreign key (P2003): unknown, as if the look-up had missed them.
+ * trips.) Following yourself is allowed, as in the original. A user deleted since their id was
+ * remembered fails the foreign key (P2003): the names are looked up again, once.
  */
-export async function follow(follower: UserSelector, targetUsername: string): Promise<UserRecord> {
-  const { followerId, target } = await bothUsers(follower, targetUsername);
-  try {
-    await db().follow.create({ data: { followerId, followeeId: target.id }, select: { followerId: true } });
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
-      throw new DomainError("USER_NOT_FOUND", "The user does not exist");
+export async function follow(follower: UserSelector, targetUsername: string): Promise<Pair["target"]> {
+  for (let attempt = 0; ; attempt++) {
+    const { followerId, target } = await pair(follower, targetUsername, attempt > 0);
+    try {
+      await db().follow.create({ data: { followerId, followeeId: target.id }, select: { followerId: true } });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        // Already followed.
+      } else if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
+        if (attempt > 0) throw new DomainError("USER_NOT_FOUND", "The user does not exist");
+        forget(follower, targetUsername);
+        continue;
+      } else {
+        throw error;
+      }
     }
-    if (!isUniqueViolation(error)) throw error;
+    countBusinessEvent("follow");
+    return target;
   }
-  countBusinessEvent("follow");
-  return target;
 }
 
-/** Unfollowing someone not followed succeeds too: the simulator does it all the time. */
-export async function unfollow(follower: UserSelector, targetUsername: string): Promise<UserRecord> {
-  const { followerId, target } = await bothUsers(follower, targetUsername);
-  await db().follow.deleteMany({ where: { followerId, followeeId: target.id } });
+/**
+ * Unfollowing someone not followed succeeds too: the simulator does it all the time. When nothing
+ * was deleted, the names are checked in the database (a remembered id may belong to a deleted user).
+ */
+export async function unfollow(follower: UserSelector, targetUsername: string): Promise<Pair["target"]> {
+  const remembered = await pair(follower, targetUsername);
+  const where = ({ followerId, target }: Pair) => ({ followerId, followeeId: target.id });
+  const { count } = await db().follow.deleteMany({ where: where(remembered) });
+  let result = remembered;
+  if (count === 0) {
+    result = await pair(follower, targetUsername, true);
+    const moved = result.followerId !== remembered.followerId || result.target.id !== remembered.target.id;
+    // A name registered again since its id was remembered: the follow, if any, is the new user's.
+    if (moved) await db().follow.deleteMany({ where: where(result) });
+  }
   countBusinessEvent("unfollow");
-  return target;
+  return result.target;
 }
 
 export type FollowListRequest = { size: number; after?: number | null };

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { disconnectDb } from "../db/prisma";
+import { db, disconnectDb } from "../db/prisma";
 import { DomainError } from "../errors";
 import { createMessage, createUser, uniqueName } from "../testing/fixtures";
 import { follow } from "./follows";
@@ -34,9 +34,26 @@ describe("postMessage", () => {
     const byName = await postMessage({ username: author.username }, text);
     expect(byId.text).toBe(text);
     expect(byName.text).toBe(text);
-    expect(byName.author.username).toBe(author.username);
+    expect(byName.authorId).toBe(author.id);
     const page = await userTimeline(author.id, { size: 10 });
     expect(page.rows.map((m) => m.text)).toEqual([text, text]);
+  });
+
+  it("posts as a user whose name was remembered, deleted and registered again", async () => {
+    const username = uniqueName("again");
+    const first = await createUser({ username });
+    await postMessage({ username }, "one");
+    await db().user.delete({ where: { id: first.id } });
+    expect((await errorOf(postMessage({ username }, "gone")))?.code).toBe("USER_NOT_FOUND");
+    const second = await createUser({ username });
+    await postMessage({ username }, "two");
+    const again = await createUser({ username: uniqueName("again") });
+    await postMessage({ username: again.username }, "warm");
+    await db().user.delete({ where: { id: again.id } });
+    const renewed = await createUser({ username: again.username });
+    // The remembered id is gone: the foreign key says so, and the name is looked up again.
+    expect((await postMessage({ username: again.username }, "three")).authorId).toBe(renewed.id);
+    expect((await userTimeline(second.id, { size: 10 })).rows.map((m) => m.text)).toEqual(["two"]);
   });
 
   it("answers USER_NOT_FOUND for an unknown author", async () => {

@@ -4,6 +4,7 @@ import { Prisma, type Message } from "../generated/prisma/client";
 import { DomainError } from "../errors";
 import { countBusinessEvent } from "../observability/metrics";
 import { type MessageKey, type Page, toPage } from "./pagination";
+import { forgetUserIds, userIdsByName } from "./user-ids";
 import type { UserRecord } from "./users";
 
 export const MAX_MESSAGE_LENGTH = 5000;
@@ -65,22 +66,33 @@ function isForeignKeyViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003";
 }
 
+/** The author's id: the signed-in user's, or the simulator's named user's (remembered per process). */
+async function authorId(author: UserSelector, fresh = false): Promise<number> {
+  if ("id" in author) return author.id;
+  const id = (await userIdsByName([author.username], { fresh })).get(author.username);
+  if (id === undefined) throw userNotFound();
+  return id;
+}
+
 /**
- * Posts as the given author; the text is stored exactly as given. Two single statements, the author's
- * look-up (which the result carries) and the insert: a nested `connect` would cost a transaction and
- * four more round trips, and the foreign key already makes the pair safe.
+ * Posts as the given author; the text is stored exactly as given. One INSERT when the author's id is
+ * known (a nested `connect` by name would cost a transaction and four more round trips); the foreign
+ * key catches an author deleted meanwhile, whose remembered id is then dropped and the name looked
+ * up once more. The result carries the author's id; GraphQL loads the author if asked.
  */
-export async function postMessage(author: UserSelector, text: string): Promise<MessageRecord> {
+export async function postMessage(author: UserSelector, text: string): Promise<Message> {
   validateMessageText(text);
-  const user = await db().user.findUnique({ where: userWhere(author) });
-  if (!user) throw userNotFound();
-  try {
-    const message = await db().message.create({ data: { text, authorId: user.id } });
-    countBusinessEvent("message");
-    return { ...message, author: user };
-  } catch (error) {
-    if (isForeignKeyViolation(error)) throw userNotFound();
-    throw error;
+  for (let attempt = 0; ; attempt++) {
+    const id = await authorId(author, attempt > 0);
+    try {
+      const message = await db().message.create({ data: { text, authorId: id } });
+      countBusinessEvent("message");
+      return message;
+    } catch (error) {
+      if (!isForeignKeyViolation(error)) throw error;
+      if ("id" in author || attempt > 0) throw userNotFound();
+      forgetUserIds(author.username);
+    }
   }
 }
 
