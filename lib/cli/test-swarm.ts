@@ -460,17 +460,25 @@ async function lostWrites(load: Load): Promise<{ checked: number; lost: string[]
         sql,
       ])
     ).stdout;
-  const users = new Set((await query("SELECT username FROM users")).split("\n"));
-  const messages = new Set(
-    (
-      await query("SELECT u.username || E'\\t' || m.text FROM messages m JOIN users u ON u.id = m.author_id")
-    ).split("\n"),
-  );
+  // As JSON, so that no text can be mistaken for a separator or changed by the terminal format.
+  const rows = JSON.parse(
+    (await query("SELECT coalesce(json_agg(json_build_array(username, id)), '[]') FROM users")).trim(),
+  ) as [string, number][];
+  const userIds = new Map(rows);
+  const messages = JSON.parse(
+    (await query("SELECT coalesce(json_agg(json_build_array(author_id, text)), '[]') FROM messages")).trim(),
+  ) as [number, string][];
+  const stored = new Set(messages.map(([author, text]) => `${author}\u0000${text}`));
   const lost: string[] = [];
-  for (const user of load.acknowledgedUsers) if (!users.has(user)) lost.push(`user ${user}`);
+  for (const user of load.acknowledgedUsers) if (!userIds.has(user)) lost.push(`user ${user}`);
   for (const tweet of load.acknowledgedTweets) {
-    if (!messages.has(`${tweet.username}\t${tweet.content}`))
-      lost.push(`tweet of ${tweet.username} (${tweet.phase}): ${JSON.stringify(tweet.content)}`);
+    const author = userIds.get(tweet.username);
+    if (author === undefined || !stored.has(`${author}\u0000${tweet.content}`)) {
+      const theirs = messages.filter(([id]) => id === author).length;
+      lost.push(
+        `tweet of ${tweet.username} (${tweet.phase}; ${author === undefined ? "no such user" : `${theirs} of theirs stored`}): ${JSON.stringify(tweet.content)}`,
+      );
+    }
   }
   return { checked: load.acknowledgedUsers.size + load.acknowledgedTweets.length, lost };
 }
