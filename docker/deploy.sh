@@ -108,7 +108,14 @@ log "deploying $image to stack $stack"
 stack_deploy
 
 # The deploy above has waited for convergence; a rolled-back or paused update is a failed release.
-state="$(docker service inspect --format '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "${stack}_app")"
+# Some engines (Debian's 20.10) report convergence while the update is still under way: wait for it.
+update_state() { docker service inspect --format '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "${stack}_app"; }
+deadline=$((SECONDS + ${UPDATE_TIMEOUT_SECONDS:-900}))
+state="$(update_state)"
+while [[ "$state" == updating || "$state" == rollback_started ]] && ((SECONDS < deadline)); do
+  sleep 3
+  state="$(update_state)"
+done
 case "$state" in
   "" | completed) ;;
   *)
