@@ -77,3 +77,34 @@ test("a follower's home timeline announces a followed user's message; an unrelat
   await authorPage.context().close();
   await unrelated.context().close();
 });
+
+/** Live streams open on the e2e server, from its metrics (readable from loopback). */
+async function openStreams(page: Page): Promise<number> {
+  const text = await (await page.context().request.get("/metrics")).text();
+  return Number(/^minitwit_live_streams_open (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+test("the banner follows client navigation and closes the stream of the page left", async ({
+  page,
+  browser,
+}) => {
+  await newSignedInUser(page, "live_navigator");
+  await openLive(page, "/");
+  await expect.poll(() => openStreams(page)).toBe(1);
+
+  const stream = page.waitForResponse(
+    (response) => new URL(response.url()).pathname === "/api/graphql/stream" && response.status() === 200,
+  );
+  await page.getByRole("link", { name: "public timeline" }).click();
+  await expect(page.getByRole("heading", { name: "Public Timeline" })).toBeVisible();
+  await stream;
+  // One stream still: the home timeline's closed as the page changed.
+  await expect.poll(() => openStreams(page)).toBe(1);
+
+  const poster = await newPage(browser);
+  await newSignedInUser(poster, "live_poster2");
+  const text = `after navigating ${uniqueName("t")}`;
+  await postMessages(poster, [text]);
+  await expect(banner(page)).toHaveText("1 new message");
+  await poster.context().close();
+});

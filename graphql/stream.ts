@@ -223,6 +223,11 @@ export function createStreamHandler(options: StreamHandlerOptions): (req: Reques
         address: clientAddress(req.headers),
         perUser: options.streamsPerUser,
         perAddress: options.streamsPerAddress,
+      }).catch((error: unknown) => {
+        logger().warn({ err: error }, "live stream slot could not be claimed");
+        throw new RequestError(503, "Live streams are unavailable: retry shortly", "UNAVAILABLE", {
+          "retry-after": "5",
+        });
       });
       if (!slot) {
         liveMetrics().refused.inc();

@@ -183,8 +183,8 @@ async function main(): Promise<number> {
       };
       const rssBefore = rssBytes(pid);
       const streams = Array.from({ length: streamCount }, () => new BenchStream(onMessage));
-      for (let i = 0; i < streams.length; i += 50) {
-        const statuses = await Promise.all(streams.slice(i, i + 50).map((s) => s.open(server.url)));
+      for (let i = 0; i < streams.length; i += 20) {
+        const statuses = await Promise.all(streams.slice(i, i + 20).map((s) => s.open(server.url)));
         const bad = statuses.filter((status) => status !== 200);
         if (bad.length > 0) throw new Error(`streams refused: ${bad.join(", ")}`);
       }

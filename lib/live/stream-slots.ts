@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { db } from "../db/prisma";
+import { db, dbPool } from "../db/prisma";
 import { logger } from "../observability/logger";
 
 /**
@@ -46,6 +46,7 @@ function keepRefreshing(): void {
  * A slot for one more stream, or null when the user (`user:<id>`, if signed in) or the address already
  * holds its limit. Advisory locks on both keys make the count and the insert one decision across
  * instances; the address is always locked first, so two claims never wait on each other in a cycle.
+ * Throws when the database fails (the caller answers 503).
  */
 export async function claimStreamSlot(options: {
   userKey: string | null;
@@ -55,20 +56,35 @@ export async function claimStreamSlot(options: {
 }): Promise<StreamSlot | null> {
   const { userKey, address } = options;
   const id = randomUUID();
-  const claimed = await db().$transaction(async (tx) => {
-    // Advisory locks have no model API.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`live:address:${address}`}))`;
-    if (userKey) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`live:${userKey}`}))`;
-    const now = new Date();
-    const open = { expiresAt: { gt: now } };
-    if ((await tx.liveStream.count({ where: { address, ...open } })) >= options.perAddress) return false;
-    if (userKey && (await tx.liveStream.count({ where: { userKey, ...open } })) >= options.perUser)
-      return false;
-    await tx.liveStream.create({
-      data: { id, userKey, address, expiresAt: new Date(now.getTime() + SLOT_TTL_MS) },
-    });
-    return true;
-  });
+  const now = Date.now();
+  // A transaction of its own on the one pool (Prisma's interactive transactions cost twice the round
+  // trips, and every stream of one address queues on the same lock): lock, then count and insert in
+  // one statement, whose snapshot is taken after the lock, so it sees every claim committed before.
+  const client = await dbPool().connect();
+  let claimed = false;
+  try {
+    await client.query("BEGIN");
+    await client.query(
+      userKey
+        ? "SELECT pg_advisory_xact_lock(hashtext($1)), pg_advisory_xact_lock(hashtext($2))"
+        : "SELECT pg_advisory_xact_lock(hashtext($1))",
+      userKey ? [`live:address:${address}`, `live:${userKey}`] : [`live:address:${address}`],
+    );
+    const inserted = await client.query(
+      `INSERT INTO live_streams (id, user_key, address, expires_at)
+       SELECT $1::uuid, $2::text, $3::text, $4::timestamptz
+       WHERE (SELECT count(*) FROM live_streams WHERE address = $3::text AND expires_at > $5::timestamptz) < $6
+         AND ($2::text IS NULL OR (SELECT count(*) FROM live_streams WHERE user_key = $2::text AND expires_at > $5::timestamptz) < $7)`,
+      [id, userKey, address, new Date(now + SLOT_TTL_MS), new Date(now), options.perAddress, options.perUser],
+    );
+    await client.query("COMMIT");
+    claimed = inserted.rowCount === 1;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
   if (!claimed) return null;
   state.ids.add(id);
   keepRefreshing();

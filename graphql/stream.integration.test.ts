@@ -1,0 +1,149 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { disconnectDb } from "@/lib/db/prisma";
+import { postMessage } from "@/lib/domain/messages";
+import { decodeMessageCursor } from "@/lib/domain/pagination";
+import { setPhase } from "@/lib/server/lifecycle";
+import { createUser } from "@/lib/testing/fixtures";
+import { createStreamHandler } from "./stream";
+
+afterAll(disconnectDb);
+
+const SUBSCRIPTION = "subscription { messagePosted(timeline: PUBLIC) { kind cursor message { text } } }";
+
+let addresses = 0;
+function request(
+  body: unknown,
+  headers: Record<string, string> = {},
+  init: { method?: string; address?: string } = {},
+): Request {
+  const method = init.method ?? "POST";
+  return new Request("http://localhost/api/graphql/stream", {
+    method,
+    headers: {
+      accept: "text/event-stream",
+      "content-type": "application/json",
+      "x-minitwit-client-ip": init.address ?? `198.51.100.${++addresses}`,
+      ...headers,
+    },
+    body: method === "POST" ? (typeof body === "string" ? body : JSON.stringify(body)) : undefined,
+  });
+}
+
+const handle = createStreamHandler({
+  resolveSessionViewer: async () => null,
+  streamsPerUser: 2,
+  streamsPerAddress: 1,
+  maskErrors: true,
+});
+
+async function codeOf(response: Response): Promise<string | undefined> {
+  const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+  return body.errors?.[0]?.extensions?.code;
+}
+
+/** Reads the stream until `predicate` holds for what arrived so far. */
+async function readUntil(response: Response, predicate: (text: string) => boolean): Promise<string> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  while (!predicate(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  reader.releaseLock();
+  return text;
+}
+
+describe("/api/graphql/stream", () => {
+  it("streams events with the cursor as their SSE id", async () => {
+    const author = await createUser();
+    const response = await handle(request({ query: SUBSCRIPTION }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(await readUntil(response, (t) => t.includes(":\n\n"))).toMatch(/^retry: \d+\n:\n\n/);
+    // The stream joins the fan-out a moment after it opens: post until one arrives.
+    let text = "";
+    for (let i = 0; !text.includes("event: next"); i++) {
+      await postMessage({ id: author.id }, `streamed ${i}`);
+      text = await Promise.race([
+        readUntil(response, (t) => t.includes("event: next")),
+        new Promise<string>((resolve) => setTimeout(() => resolve(""), 300)),
+      ]);
+    }
+    const id = /id: (\S+)\nevent: next\ndata: (.*)\n\n/.exec(text);
+    expect(id).not.toBeNull();
+    expect(() => decodeMessageCursor(id![1]!)).not.toThrow();
+    expect(JSON.parse(id![2]!)).toMatchObject({
+      data: { messagePosted: { kind: "POSTED", cursor: id![1] } },
+    });
+    await response.body!.cancel();
+  });
+
+  it("answers bad requests with 4xx before any stream opens", async () => {
+    const cases: [Request, number, string][] = [
+      [request({ query: SUBSCRIPTION }, { accept: "application/json" }), 406, "BAD_REQUEST"],
+      [request({ query: "{ latest }" }), 400, "BAD_REQUEST"],
+      [request({ query: "subscription {" }), 400, "GRAPHQL_PARSE_FAILED"],
+      [request({ query: "subscription { nothing }" }), 400, "GRAPHQL_VALIDATION_FAILED"],
+      [request("{not json"), 400, "BAD_REQUEST"],
+      [request({ query: SUBSCRIPTION, padding: "x".repeat(20_000) }), 413, "BAD_REQUEST"],
+      [request({ query: SUBSCRIPTION }, { "last-event-id": "bogus" }), 400, "BAD_USER_INPUT"],
+      [request({ query: SUBSCRIPTION }, { authorization: "Bearer mt_wrong" }), 401, "UNAUTHENTICATED"],
+      [request({ query: SUBSCRIPTION }, { origin: "https://evil.example" }), 403, "FORBIDDEN"],
+      [request(null, {}, { method: "PUT" }), 405, "BAD_REQUEST"],
+      [request({ query: "subscription { messagePosted(timeline: HOME) { kind } }" }), 401, "UNAUTHENTICATED"],
+      [
+        request({
+          query: 'subscription { messagePosted(timeline: USER, username: "nobody here") { kind } }',
+        }),
+        404,
+        "USER_NOT_FOUND",
+      ],
+    ];
+    for (const [req, status, code] of cases) {
+      const response = await handle(req);
+      expect({ status: response.status, code: await codeOf(response) }).toEqual({ status, code });
+    }
+  });
+
+  it("accepts GET with the operation in the URL, as EventSource sends it", async () => {
+    const url = `http://localhost/api/graphql/stream?query=${encodeURIComponent(SUBSCRIPTION)}`;
+    const response = await handle(
+      new Request(url, {
+        headers: { accept: "text/event-stream", "x-minitwit-client-ip": "198.51.100.200" },
+      }),
+    );
+    expect(response.status).toBe(200);
+    await response.body!.cancel();
+  });
+
+  it("refuses a stream over the address's limit with 429 and Retry-After, and frees the slot on close", async () => {
+    const address = "198.51.100.250";
+    const first = await handle(request({ query: SUBSCRIPTION }, {}, { address }));
+    expect(first.status).toBe(200);
+    const second = await handle(request({ query: SUBSCRIPTION }, {}, { address }));
+    expect(second.status).toBe(429);
+    expect(second.headers.get("retry-after")).toBe("30");
+    await first.body!.cancel();
+    for (;;) {
+      const again = await handle(request({ query: SUBSCRIPTION }, {}, { address }));
+      if (again.status === 200) {
+        await again.body!.cancel();
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+
+  it("refuses new streams while the instance drains", async () => {
+    setPhase("draining");
+    try {
+      const response = await handle(request({ query: SUBSCRIPTION }));
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("1");
+    } finally {
+      setPhase("ready");
+    }
+  });
+});
