@@ -75,8 +75,9 @@ function spyLogs() {
 }
 
 describe("graphqlObservabilityPlugin", () => {
-  it("counts and times a successful operation (a name this repository does not know is `other`)", async () => {
-    const { result, moved, timed } = await run("query Hello { hello }", "other", "success");
+  // Operation names are labels only when they are the repository's own (graphql/operations).
+  it("counts and times a successful named operation", async () => {
+    const { result, moved, timed } = await run("query SimLatest { hello }", "SimLatest", "success");
     expect(result.body.kind === "single" && result.body.singleResult.data).toEqual({ hello: "world" });
     expect(moved).toBe(1);
     expect(timed).toBe(1);
@@ -86,31 +87,36 @@ describe("graphqlObservabilityPlugin", () => {
     expect((await run("{ hello }", "anonymous", "success")).moved).toBe(1);
   });
 
+  it("labels a name the repository has no operation for other (the log keeps the name)", async () => {
+    expect((await run("query Hello { hello }", "other", "success")).moved).toBe(1);
+    expect((await run("query Hello { hello }", "Hello", "success")).moved).toBe(0);
+  });
+
   it("counts an unexpected resolver error as an error and logs it with its stack", async () => {
     const logs = spyLogs();
-    const { moved } = await run("query Boom { boom }", "other", "error");
+    const { moved } = await run("query SimPostMessage { boom }", "SimPostMessage", "error");
     expect(moved).toBe(1);
     expect(logs.error).toHaveBeenCalledTimes(1);
     const [fields] = logs.error.mock.calls[0] as unknown as [{ err: Error; operation: string }];
-    expect(fields.operation).toBe("Boom");
+    expect(fields.operation).toBe("SimPostMessage");
     expect(fields.err).toBeInstanceOf(TypeError);
     expect(fields.err.stack).toContain("kaboom in resolver");
   });
 
   it("counts a domain refusal as an error but logs it at debug level only", async () => {
     const logs = spyLogs();
-    const { moved } = await run("query Missing { missing }", "other", "error");
+    const { moved } = await run("query SimRegister { missing }", "SimRegister", "error");
     expect(moved).toBe(1);
     expect(logs.error).not.toHaveBeenCalled();
     expect(logs.debug).toHaveBeenCalledWith(
-      expect.objectContaining({ operation: "Missing", code: "USER_NOT_FOUND" }),
+      expect.objectContaining({ operation: "SimRegister", code: "USER_NOT_FOUND" }),
       expect.any(String),
     );
   });
 
   it("treats a deliberate GraphQLError as expected", async () => {
     const logs = spyLogs();
-    expect((await run("query Refused { refused }", "other", "error")).moved).toBe(1);
+    expect((await run("query SimFollow { refused }", "SimFollow", "error")).moved).toBe(1);
     expect(logs.error).not.toHaveBeenCalled();
   });
 
