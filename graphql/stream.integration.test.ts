@@ -41,18 +41,38 @@ async function codeOf(response: Response): Promise<string | undefined> {
   return body.errors?.[0]?.extensions?.code;
 }
 
-/** Reads the stream until `predicate` holds for what arrived so far. */
-async function readUntil(response: Response, predicate: (text: string) => boolean): Promise<string> {
+/**
+ * The stream's text as it arrives. `until` reads until `predicate` holds for everything so far, or
+ * `ms` pass (a read still waiting then is kept for the next call: one reader for the whole stream).
+ */
+function streamText(response: Response) {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let text = "";
-  while (!predicate(text)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  reader.releaseLock();
-  return text;
+  let ended = false;
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  return {
+    async until(predicate: (text: string) => boolean, ms = 30_000): Promise<string> {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<"timeout">(
+        (resolve) => (timer = setTimeout(() => resolve("timeout"), ms)),
+      );
+      try {
+        while (!predicate(text) && !ended) {
+          pending ??= reader.read();
+          const result = await Promise.race([pending, timedOut]);
+          if (result === "timeout") break;
+          pending = undefined;
+          if (result.done) ended = true;
+          else text += decoder.decode(result.value, { stream: true });
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+      return text;
+    },
+    cancel: () => reader.cancel(),
+  };
 }
 
 describe("/api/graphql/stream", () => {
@@ -61,15 +81,14 @@ describe("/api/graphql/stream", () => {
     const response = await handle(request({ query: SUBSCRIPTION }));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
-    expect(await readUntil(response, (t) => t.includes(":\n\n"))).toMatch(/^retry: \d+\n:\n\n/);
+    const stream = streamText(response);
+    expect(await stream.until((t) => t.includes(":\n\n"))).toMatch(/^retry: \d+\n:\n\n/);
     // The stream joins the fan-out a moment after it opens: post until one arrives.
     let text = "";
-    for (let i = 0; !text.includes("event: next"); i++) {
+    const fullEvent = (t: string) => /event: next\ndata: .*\n\n/.test(t);
+    for (let i = 0; !fullEvent(text); i++) {
       await postMessage({ id: author.id }, `streamed ${i}`);
-      text = await Promise.race([
-        readUntil(response, (t) => t.includes("event: next")),
-        new Promise<string>((resolve) => setTimeout(() => resolve(""), 300)),
-      ]);
+      text = await stream.until(fullEvent, 300);
     }
     const id = /id: (\S+)\nevent: next\ndata: (.*)\n\n/.exec(text);
     expect(id).not.toBeNull();
@@ -77,7 +96,7 @@ describe("/api/graphql/stream", () => {
     expect(JSON.parse(id![2]!)).toMatchObject({
       data: { messagePosted: { kind: "POSTED", cursor: id![1] } },
     });
-    await response.body!.cancel();
+    await stream.cancel();
   });
 
   it("answers bad requests with 4xx before any stream opens", async () => {
