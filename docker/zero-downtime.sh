@@ -10,7 +10,8 @@
 # Environment (defaults): ACTIONS (6000) scenario size, CONCURRENCY (4) simulator connections,
 # DRAIN_SECONDS (2) SHUTDOWN_DRAIN_SECONDS of the instances, PG_BIN (/usr/lib/postgresql/15/bin),
 # BASE_PORT (47300: balancer, +1 and +2 the instances, +3 PostgreSQL), SIMULATE (npm run --silent
-# simulate --) the simulator command, KEEP_WORK=1 keeps the work directory (logs) for inspection.
+# simulate --) the simulator command, TIMEOUT_MS (300, the course's) the simulator's time limit per
+# request, KEEP_WORK=1 keeps the work directory (logs) for inspection.
 # Needs a production build (`npm run build`); builds once if there is none.
 set -euo pipefail
 
@@ -188,7 +189,7 @@ probe_pid=$!
 
 log "replaying $actions actions through the balancer"
 "${simulate[@]}" --url "http://127.0.0.1:$lb_port/sim" --scenario "$work/scenario.tsv" \
-  --concurrency "$concurrency" >"$work/simulate.out" 2>&1 &
+  --concurrency "$concurrency" --timeout "${TIMEOUT_MS:-300}" >"$work/simulate.out" 2>&1 &
 sim_pid=$!
 
 sleep 3
