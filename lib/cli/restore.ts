@@ -4,6 +4,7 @@ import path from "node:path";
 
 import { env, resolveFileSecrets } from "../env";
 import { describeUrl } from "../db/connect";
+import { runWhenEntry } from "./ts-entry";
 
 /**
  * `npm run db:restore -- <file>`: restores a `pg_dump --format=custom` backup (docker/backup/backup.sh
@@ -67,12 +68,4 @@ async function main(argv: string[]): Promise<number> {
   return code === 0 ? 0 : 1;
 }
 
-if (path.basename(process.argv[1] ?? "") === "restore.ts") {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
-}
+runWhenEntry("restore.ts", main, (error) => (error instanceof Error ? error.message : error));

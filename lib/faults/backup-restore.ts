@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { promisify } from "node:util";
 
 import { tempDir } from "@/e2e/harness/server";
-import { tsEntry } from "@/lib/cli/ts-entry";
+import { runWhenEntry, tsEntry } from "@/lib/cli/ts-entry";
 import { pgTool } from "@/lib/cli/restore";
 import { withClient, withDatabase } from "@/lib/db/pg-config";
 import { readScenarioFile } from "@/lib/simulator/scenario";
@@ -159,12 +159,4 @@ async function main(argv: string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
-if (process.argv[1]?.endsWith("backup-restore.ts")) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenEntry("backup-restore.ts", main);

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import pg from "pg";
 
+import { runWhenEntry } from "@/lib/cli/ts-entry";
 import { pgConfigFromUrl, withClient } from "@/lib/db/pg-config";
 import { readScenarioFile } from "@/lib/simulator/scenario";
 
@@ -278,12 +279,4 @@ async function main(argv: string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
-if (process.argv[1]?.endsWith("db-restart.ts")) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenEntry("db-restart.ts", main);

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 
+import { runWhenEntry } from "@/lib/cli/ts-entry";
 import { withClient } from "@/lib/db/pg-config";
 import { readScenarioFile } from "@/lib/simulator/scenario";
 
@@ -176,12 +177,4 @@ async function main(argv: string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
-if (process.argv[1]?.endsWith("replica-crash.ts")) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenEntry("replica-crash.ts", main);
