@@ -1,10 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 import { freePort } from "@/lib/server/free-port";
+
+import { whenServing, type Served } from "./served";
 
 /**
  * The framework's own floor for the simulator benchmark: a Next.js app whose one route handler reads
@@ -55,9 +57,7 @@ export function buildFloorApp(repo = process.cwd()): string {
 }
 
 /** `next start` of the floor app on a free loopback port, once it answers. */
-export async function startFloorServer(
-  repo = process.cwd(),
-): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+export async function startFloorServer(repo = process.cwd()): Promise<Served> {
   const dir = buildFloorApp(repo);
   const port = await freePort();
   const child = spawn(process.execPath, [nextBin(repo), "start", "-p", String(port), "-H", "127.0.0.1"], {
@@ -65,28 +65,12 @@ export async function startFloorServer(
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the floor server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/sim/latest`)).status === 204) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error("the floor server did not start in time");
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
+  return whenServing(child, {
     url,
-    child,
-    async stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
+    probe: "/sim/latest",
+    status: 204,
+    timeoutMs: 60_000,
+    name: "the floor server",
+  });
 }

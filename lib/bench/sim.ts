@@ -13,7 +13,7 @@
  *
  * Without the sample file a generated scenario of the same size is used. Exit status 1 on errors.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -28,6 +28,7 @@ import { runScenario } from "@/lib/simulator/runner";
 import { readScenarioFile, type Action } from "@/lib/simulator/scenario";
 
 import { startFloorServer } from "./floor";
+import { whenServing, type Served } from "./served";
 import { simulatorRun, writeBenchResults } from "./results";
 
 /** Where the course's sample sits beside the repository; `--scenario` points elsewhere. */
@@ -59,9 +60,7 @@ function cpuMs(rootPid: number): number {
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-async function startServer(
-  databaseUrl: string,
-): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+async function startServer(databaseUrl: string): Promise<Served> {
   const port = await freePort();
   // The server itself is the child (not a tsx wrapper), so the pid we measure is the server's.
   const [command, args] = tsEntry("lib/cli/start.ts");
@@ -80,31 +79,15 @@ async function startServer(
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10 * 60_000; // the first start may run `next build`
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`the server exited with ${child.exitCode} before it was ready`);
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error("the server did not become ready in time");
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
+  // The first start may run `next build`.
+  return whenServing(child, {
     url,
-    child,
-    async stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
+    probe: "/readyz",
+    status: 200,
+    timeoutMs: 10 * 60_000,
+    name: "the server",
+  });
 }
 
 async function loadScenario(file: string | undefined): Promise<{ actions: Action[]; source: string }> {
