@@ -14,8 +14,10 @@ import {
   Cleanup,
   continuousReplay,
   DEFAULT_SCENARIO,
+  kinds,
   log,
   newAuthSecret,
+  numberOption,
   requireBuild,
   startBalancer,
   startDatabase,
@@ -23,7 +25,6 @@ import {
   type Instance,
   type TimedError,
 } from "../faults/cluster";
-import { kinds, numberOption } from "../faults/replica-crash";
 
 /**
  * `npm run bench -- scale`: 1, 2 and 3 app instances behind HAProxy on one PostgreSQL server, the

@@ -17,11 +17,11 @@ import {
   DEFAULT_SCENARIO,
   log,
   newAuthSecret,
+  numberOption,
   requireBuild,
   startDatabase,
   startInstance,
 } from "./cluster";
-import { numberOption } from "./replica-crash";
 
 const run = promisify(execFile);
 

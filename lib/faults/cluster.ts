@@ -280,3 +280,18 @@ export class Cleanup {
     this.steps.length = 0;
   }
 }
+
+/** "kind: count, …" of a list of failures, for the run's summary lines. */
+export function kinds(errors: readonly { kind: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const e of errors) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+  return [...counts].map(([kind, n]) => `${kind}: ${n}`).join(", ") || "none";
+}
+
+/** A non-negative number from a command-line option, or the default when absent. */
+export function numberOption(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
+  return n;
+}

@@ -12,8 +12,10 @@ import {
   continuousReplay,
   DEFAULT_SCENARIO,
   get,
+  kinds,
   log,
   newAuthSecret,
+  numberOption,
   probe,
   requireBuild,
   startDatabase,
@@ -23,7 +25,6 @@ import {
   type TimedError,
 } from "./cluster";
 import { verify } from "./ledger";
-import { kinds, numberOption } from "./replica-crash";
 
 /**
  * Database restart and crash under load, through one app instance: the scenario is replayed while

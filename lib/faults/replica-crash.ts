@@ -10,8 +10,10 @@ import {
   continuousReplay,
   DEFAULT_SCENARIO,
   get,
+  kinds,
   log,
   newAuthSecret,
+  numberOption,
   requireBuild,
   startBalancer,
   startDatabase,
@@ -138,19 +140,6 @@ export async function runReplicaCrash(options: CrashOptions): Promise<boolean> {
   } finally {
     await cleanup.run();
   }
-}
-
-export function kinds(errors: readonly { kind: string }[]): string {
-  const counts = new Map<string, number>();
-  for (const e of errors) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
-  return [...counts].map(([kind, n]) => `${kind}: ${n}`).join(", ") || "none";
-}
-
-export function numberOption(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
-  return n;
 }
 
 async function main(argv: string[]): Promise<number> {
