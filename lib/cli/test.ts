@@ -1,9 +1,11 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { leftovers } from "../testing/processes";
+import { selectedStages, STAGES, type Stage } from "../testing/stages";
 
 /**
  * `npm test`: every test, in order — static checks, unit, integration (real PostgreSQL), a fresh
@@ -14,6 +16,10 @@ import { leftovers } from "../testing/processes";
  * its environment (inherited, whatever starts it), and every temporary folder goes to a folder of
  * the run's own (TMPDIR). A process still running or a `minitwit-*` folder left there fails the run,
  * naming it; both are removed either way.
+ *
+ * `npm test -- --stages integration,system,e2e` runs only the named stages (CI's second run, on a
+ * PostgreSQL server: the stages that do not touch a database already ran on the same tree). Without
+ * `build` among them, the production build already in `.next` is used, and must exist.
  */
 
 const RUN_VARIABLE = "MINITWIT_TEST_RUN";
@@ -56,6 +62,19 @@ async function playwrightCounts(file: string): Promise<Counts> {
 }
 
 async function main() {
+  let selected: Set<Stage>;
+  try {
+    selected = selectedStages(process.argv.slice(2));
+  } catch (error) {
+    console.error(`npm test: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  if (!selected.has("build") && (selected.has("system") || selected.has("e2e"))) {
+    if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+      console.error("npm test: --stages without build needs the production build in .next (`npm run build`)");
+      process.exit(2);
+    }
+  }
   const reports = await mkdtemp(path.join(os.tmpdir(), "minitwit-test-reports-"));
   const runId = randomUUID();
   const runTmp = await mkdtemp(path.join(os.tmpdir(), "minitwit-test-run-"));
@@ -63,12 +82,14 @@ async function main() {
   await chmod(runTmp, 0o755);
   process.env[RUN_VARIABLE] = runId;
   process.env.TMPDIR = runTmp;
-  const stages: { name: string; run: () => Promise<number>; counts?: () => Promise<Counts> }[] = [
+  const stages: { key: Stage; name: string; run: () => Promise<number>; counts?: () => Promise<Counts> }[] = [
     {
+      key: "check",
       name: "check (format, lint, types, codegen drift)",
       run: () => run("npm", ["run", "--silent", "check"]),
     },
     ...(["unit", "integration"] as const).map((project) => ({
+      key: project,
       name: `${project} tests`,
       run: () =>
         run(bin("vitest"), [
@@ -82,8 +103,13 @@ async function main() {
         ]),
       counts: () => vitestCounts(path.join(reports, `${project}.json`)),
     })),
-    { name: "production build", run: () => run(bin("next"), ["build"], { NODE_ENV: "production" }) },
     {
+      key: "build",
+      name: "production build",
+      run: () => run(bin("next"), ["build"], { NODE_ENV: "production" }),
+    },
+    {
+      key: "system",
       name: "system tests (started server)",
       run: () =>
         run(bin("vitest"), [
@@ -98,6 +124,7 @@ async function main() {
       counts: () => vitestCounts(path.join(reports, "system.json")),
     },
     {
+      key: "e2e",
       name: "end-to-end tests (Playwright, Chromium)",
       run: () =>
         run(bin("playwright"), ["test", "--reporter=list,json"], {
@@ -108,9 +135,10 @@ async function main() {
   ];
 
   const database = process.env.TEST_DATABASE_URL ? "PostgreSQL at TEST_DATABASE_URL" : "embedded PostgreSQL";
-  console.log(`\n== npm test on ${database}\n`);
+  const which = selected.size === STAGES.length ? "" : ` (stages: ${[...selected].join(", ")})`;
+  console.log(`\n== npm test on ${database}${which}\n`);
   let failedStage: string | undefined;
-  for (const stage of stages) {
+  for (const stage of stages.filter((candidate) => selected.has(candidate.key))) {
     console.log(`\n== ${stage.name}\n`);
     const code = await stage.run();
     if (stage.counts) {
