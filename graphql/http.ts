@@ -10,7 +10,7 @@ import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { createContext, type GraphQLContext, type Viewer } from "./context";
 import { domainExtensions } from "./errors";
-import { withBodyWithin } from "@/lib/security/body-limit";
+import { BODY_LIMITS, withBodyWithin } from "@/lib/security/body-limit";
 import { sharedLimiter } from "@/lib/security/rate-limiters";
 import { costLimitRejection, pageSizeRule } from "./limits";
 import { schema } from "./schema";
@@ -29,7 +29,6 @@ export const LIMITS = {
   maxDirectives: 50,
   maxTokens: 2000,
 } as const;
-const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The web session, as a viewer. The lead wires next-auth here (`setSessionViewerResolver`); until
@@ -186,7 +185,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
       });
     }
     // Read here under the limit (chunked bodies too): the integration would buffer any size.
-    const bounded = await withBodyWithin(incoming, MAX_BODY_BYTES);
+    const bounded = await withBodyWithin(incoming, BODY_LIMITS.graphql);
     if (bounded === null) return graphqlErrorResponse(413, "The request body is too large", "BAD_REQUEST");
 
     const req = normaliseJsonContentType(bounded);

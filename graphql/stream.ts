@@ -18,6 +18,7 @@ import { liveMetrics } from "@/lib/live/metrics";
 import { logger } from "@/lib/observability/logger";
 import { phase } from "@/lib/server/lifecycle";
 import { clientAddress } from "@/lib/server/client-address";
+import { BODY_LIMITS, readBodyWithin } from "@/lib/security/body-limit";
 import { checkRequest } from "@/lib/security/csrf";
 import { createContext, type Viewer } from "./context";
 import { withErrorCode } from "./errors";
@@ -45,8 +46,6 @@ export type StreamHandlerOptions = {
   /** What clients are told to wait before reconnecting after the server closed their stream. */
   retryMs?: number;
 };
-
-const MAX_BODY_BYTES = 16 * 1024;
 
 const armor = new ApolloArmor({
   maxDepth: { n: LIMITS.maxDepth },
@@ -114,13 +113,10 @@ async function readParams(req: Request): Promise<Params> {
       operationName: search.get("operationName") ?? undefined,
     });
   }
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-    throw new RequestError(413, "The request body is too large", "BAD_REQUEST");
-  }
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new RequestError(413, "The request body is too large", "BAD_REQUEST");
-  }
+  // Read under the limit on the stream: a chunked body is cut off, not buffered whole.
+  const read = await readBodyWithin(req, BODY_LIMITS.graphqlStream);
+  if (!read.ok) throw new RequestError(413, "The request body is too large", "BAD_REQUEST");
+  const text = Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString("utf8");
   let body: unknown;
   try {
     body = JSON.parse(text);

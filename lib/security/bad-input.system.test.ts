@@ -71,6 +71,8 @@ async function signIn(username: string): Promise<string> {
 
 /** A body sent chunked (no Content-Length to refuse up front), far over every limit. */
 const ENDLESS = { chunkedBytes: 2 * 1024 * 1024 } as const;
+/** A Content-Length far over every limit, and then a few bytes only: the rest never comes. */
+const DECLARED_ONLY = { declaredBytes: 1_000_000_000 } as const;
 
 type Answer = { status: number; headers: http.IncomingHttpHeaders; text: string };
 
@@ -79,7 +81,7 @@ function send(
   method: string,
   target: string,
   headers: Record<string, string> = {},
-  body?: string | typeof ENDLESS,
+  body?: string | typeof ENDLESS | typeof DECLARED_ONLY,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const url = new URL(target, server.url);
@@ -89,7 +91,10 @@ function send(
         let text = "";
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+        res.on("end", () => {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
+          if (body !== undefined && typeof body !== "string" && "declaredBytes" in body) req.destroy();
+        });
         res.on("error", reject);
       },
     );
@@ -99,6 +104,9 @@ function send(
       req.end();
     } else if (typeof body === "string") {
       req.end(body);
+    } else if ("declaredBytes" in body) {
+      req.setHeader("content-length", String(body.declaredBytes));
+      req.write("a=1&");
     } else {
       // No Content-Length: node sends it chunked. The server may answer (and stop reading) early.
       const chunk = Buffer.alloc(64 * 1024, 0x61);
@@ -158,7 +166,7 @@ type Case = {
   method?: string;
   path: string;
   headers?: Record<string, string>;
-  body?: string | typeof ENDLESS;
+  body?: string | typeof ENDLESS | typeof DECLARED_ONLY;
   /** The status, and for GraphQL's 200 with errors the error code. */
   status: number;
   code?: string;
@@ -296,6 +304,7 @@ function cases(): Case[] {
     // Bodies over their limit, chunked (no Content-Length to refuse up front).
     ...[
       ["/api/graphql", JSON_TYPE],
+      ["/api/graphql/stream", { ...JSON_TYPE, accept: "text/event-stream" }],
       ["/login", { ...FORM, ...origin }],
       ["/register", { ...FORM, ...origin }],
       ["/add_message", { ...FORM, ...origin, cookie: userCookie }],
@@ -309,6 +318,26 @@ function cases(): Case[] {
       headers: headers as Record<string, string>,
       body: ENDLESS,
       status: 413,
+    })),
+    // A body declared far over its limit that never arrives: refused within the drain's time bound,
+    // not held until the server's time-outs (the client's limit here is 30 s).
+    ...[
+      ["/api/graphql", JSON_TYPE],
+      ["/login", { ...FORM, ...origin }],
+      ["/api/auth/callback/credentials", FORM],
+      [`/sim/msgs/${author}`, sim],
+    ].map(([route, headers]): Case => ({
+      name: `a declared 1 GB body that never comes, to ${route as string}`,
+      method: "POST",
+      path: route as string,
+      headers: headers as Record<string, string>,
+      body: DECLARED_ONLY,
+      status: 413,
+      check: (res) => {
+        expect(res.headers.connection).toBe("close");
+        if ((route as string).startsWith("/sim/"))
+          expect(res.text).toBe('{"status": 413, "error_msg": "The request body is larger than 1 MiB"}');
+      },
     })),
     // Malformed bodies and paths.
     {

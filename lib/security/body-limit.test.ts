@@ -1,5 +1,11 @@
-import { describe, expect, it } from "vitest";
-import { readBodyWithin, withBodyWithin } from "./body-limit";
+import { describe, expect, it, vi } from "vitest";
+import {
+  BODY_LIMITS,
+  bodyLimitFor,
+  declaresTooLargeBody,
+  readBodyWithin,
+  withBodyWithin,
+} from "./body-limit";
 
 function endlessStream(): { stream: ReadableStream<Uint8Array>; cancelled(): boolean } {
   let cancelled = false;
@@ -41,6 +47,26 @@ describe("readBodyWithin", () => {
     expect(await readBodyWithin(post(stream), 1024 * 1024)).toEqual({ ok: false, reason: "too-large" });
     expect(cancelled()).toBe(true);
   });
+
+  it("refuses a declared length over the limit without waiting for a body that never comes", async () => {
+    vi.useFakeTimers();
+    try {
+      let cancelled = false;
+      const silent = new ReadableStream<Uint8Array>({
+        cancel() {
+          cancelled = true;
+        },
+      });
+      const read = readBodyWithin(post(silent, { "content-length": "1000000000" }), 1024);
+      await vi.advanceTimersByTimeAsync(999);
+      expect(cancelled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await read).toEqual({ ok: false, reason: "too-large" });
+      expect(cancelled).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
 
 describe("withBodyWithin", () => {
@@ -59,5 +85,24 @@ describe("withBodyWithin", () => {
     expect(await withBodyWithin(post(stream), 1000)).toBeNull();
     const get = new Request("http://x/api/graphql?query=%7Blatest%7D");
     expect(await withBodyWithin(get, 1000)).toBe(get);
+  });
+});
+
+describe("bodyLimitFor and declaresTooLargeBody (the server's gate)", () => {
+  it("gives each kind of route its limit, the forms' for everything else", () => {
+    expect(bodyLimitFor("/sim/msgs/a")).toBe(BODY_LIMITS.simulator);
+    expect(bodyLimitFor("/sim")).toBe(BODY_LIMITS.simulator);
+    expect(bodyLimitFor("/api/graphql")).toBe(BODY_LIMITS.graphql);
+    expect(bodyLimitFor("/api/graphql/stream")).toBe(BODY_LIMITS.graphqlStream);
+    expect(bodyLimitFor("/login")).toBe(BODY_LIMITS.form);
+    expect(bodyLimitFor("/api/auth/callback/credentials")).toBe(BODY_LIMITS.form);
+    expect(bodyLimitFor("/simulator")).toBe(BODY_LIMITS.form);
+  });
+
+  it("refuses a declared length over the limit only", () => {
+    expect(declaresTooLargeBody("/login", String(BODY_LIMITS.form))).toBe(false);
+    expect(declaresTooLargeBody("/login", String(BODY_LIMITS.form + 1))).toBe(true);
+    expect(declaresTooLargeBody("/sim/register", "100000")).toBe(false);
+    expect(declaresTooLargeBody("/login", undefined)).toBe(false);
   });
 });

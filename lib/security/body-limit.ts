@@ -6,14 +6,49 @@
  * sign-in endpoints) goes through here.
  */
 
-/** After refusing a body, read (and drop) this much more so the client gets to see the 413. */
+/** Every body limit, per kind of route: the routes read under these, and the server's gate below. */
+export const BODY_LIMITS = {
+  /** The simulator's JSON bodies (`/sim/*`). */
+  simulator: 1024 * 1024,
+  /** `/api/graphql`'s operations. */
+  graphql: 1024 * 1024,
+  /** A subscription's request on `/api/graphql/stream`: one small operation. */
+  graphqlStream: 16 * 1024,
+  /** The web's forms and next-auth's sign-in forms: a token, a username and a password, or a message. */
+  form: 64 * 1024,
+} as const;
+
+/**
+ * The limit for a path, for the HTTP server to refuse a declared `Content-Length` over it before
+ * anything reads the body (Next.js buffers the body of a request its proxy runs for, so a route's own
+ * reader would only start once a body that is never sent had arrived).
+ */
+export function bodyLimitFor(pathname: string): number {
+  if (pathname === "/sim" || pathname.startsWith("/sim/")) return BODY_LIMITS.simulator;
+  if (pathname === "/api/graphql/stream") return BODY_LIMITS.graphqlStream;
+  if (pathname === "/api/graphql") return BODY_LIMITS.graphql;
+  return BODY_LIMITS.form;
+}
+
+/** Whether a request declares a body over its path's limit (a chunked one is cut off by its reader). */
+export function declaresTooLargeBody(pathname: string, contentLength: string | undefined): boolean {
+  return contentLength !== undefined && Number(contentLength) > bodyLimitFor(pathname);
+}
+
+/**
+ * After refusing a body, read (and drop) at most this much more, for at most this long, so a client
+ * still sending gets to see the 413 instead of a reset; one that declared a huge body and sends
+ * nothing gets its 413 after the time bound, not after the server's time-outs.
+ */
 const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
+const MAX_DRAIN_MS = 1000;
 
 export type LimitedBody = { ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false; reason: "too-large" };
 
 const TOO_LARGE = { ok: false, reason: "too-large" } as const;
 
 async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
+  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), MAX_DRAIN_MS);
   try {
     for (let left = budget; left > 0;) {
       const { done, value } = await reader.read();
@@ -23,6 +58,8 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: nu
     await reader.cancel();
   } catch {
     // The client went away; nothing left to tell it.
+  } finally {
+    clearTimeout(timer);
   }
 }
 

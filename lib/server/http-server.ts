@@ -6,6 +6,7 @@ import path from "node:path";
 import next from "next";
 import type { NextConfig } from "next";
 import { databaseRecentlyUnavailable, RETRY_AFTER_SECONDS } from "../db/availability";
+import { bodyLimitFor, declaresTooLargeBody } from "../security/body-limit";
 
 export type HttpServer = {
   address: AddressInfo;
@@ -99,6 +100,31 @@ function refuseMethod(req: http.IncomingMessage, res: http.ServerResponse): bool
   return true;
 }
 
+/**
+ * 413 at once for a `Content-Length` over the path's limit (lib/security/body-limit.ts), before
+ * Next.js reads the body: it buffers the body of every request its proxy runs for, so a client that
+ * declares a huge body and sends none would otherwise hold the request until the server's time-outs.
+ * The connection is closed after the answer: the rest of that body is not read.
+ */
+function refuseDeclaredBody(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const pathname = (req.url ?? "/").split("?", 1)[0]!;
+  if (!declaresTooLargeBody(pathname, req.headers["content-length"])) return false;
+  const bytes = bodyLimitFor(pathname);
+  const limit = bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
+  res.statusCode = 413;
+  res.shouldKeepAlive = false;
+  res.setHeader("connection", "close");
+  res.setHeader("cache-control", "no-store");
+  if (isSimPath(req.url)) {
+    res.setHeader("content-type", "application/json");
+    res.end(`{"status": 413, "error_msg": "The request body is larger than ${limit}"}`);
+  } else {
+    res.setHeader("content-type", "text/plain; charset=utf-8");
+    res.end(`The request body is too large (at most ${limit}).`);
+  }
+  return true;
+}
+
 export type RequestObserver = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /**
@@ -152,6 +178,7 @@ export async function startHttpServer(options: {
     delete req.headers[WARM_UP_HEADER];
     outagesAre503(res);
     if (refuseMethod(req, res)) return;
+    if (refuseDeclaredBody(req, res)) return;
     if (!hasDecodablePath(req.url)) {
       res.statusCode = 400;
       res.setHeader("content-type", "application/json");

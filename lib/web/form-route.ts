@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { assertUnreachable } from "../errors";
-import { readBodyWithin } from "../security/body-limit";
+import { BODY_LIMITS, readBodyWithin } from "../security/body-limit";
 import { checkRequest, csrfRefusal } from "../security/csrf";
 import { encodeFlash, FLASH_COOKIE, flashCookieOptions, type FormName } from "./flash";
 
@@ -43,8 +43,6 @@ export function isHttps(request: NextRequest): boolean {
   return forwarded ? forwarded === "https" : request.nextUrl.protocol === "https:";
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
-
 /**
  * C0 controls other than tab, line feed and carriage return, DEL and the C1 controls: no field of any
  * form has a use for them, and a NUL cannot even be stored in PostgreSQL text.
@@ -55,7 +53,7 @@ type ReadFields = URLSearchParams | "too-large" | "bad" | "control-character";
 
 async function readFields(request: NextRequest): Promise<ReadFields> {
   if (request.method === "GET" || request.method === "HEAD") return new URLSearchParams();
-  const body = await readBodyWithin(request, MAX_BODY_BYTES);
+  const body = await readBodyWithin(request, BODY_LIMITS.form);
   if (!body.ok) return "too-large";
   const type = request.headers.get("content-type") ?? "";
   let fields: URLSearchParams;
