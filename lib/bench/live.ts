@@ -10,20 +10,18 @@
  */
 import http from "node:http";
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 import { startTestServer, type TestServer } from "@/e2e/harness/server";
 import { withClient, withDatabase } from "@/lib/db/pg-config";
 import { LIVE_SUBSCRIPTION } from "@/lib/live/sse-client";
-import { generateScenario } from "@/lib/simulator/generate";
 import { percentile } from "@/lib/simulator/report";
 import { runScenario } from "@/lib/simulator/runner";
-import { readScenarioFile, type Action } from "@/lib/simulator/scenario";
+import { loadScenario } from "@/lib/simulator/sample";
+import type { Action } from "@/lib/simulator/scenario";
 
 const SIM_AUTH = `Basic ${Buffer.from("simulator:super_safe!").toString("base64")}`;
-const SAMPLE = path.resolve(process.cwd(), "..", "shared", "data", "minitwit_scenario.csv");
 const TICKS_PER_SECOND = 100;
 
 function rssBytes(pid: number): number {
@@ -106,11 +104,6 @@ async function register(server: TestServer, username: string): Promise<void> {
   if (res.status !== 204) throw new Error(`registering ${username}: ${res.status}`);
 }
 
-async function loadScenario(): Promise<Action[]> {
-  if (existsSync(SAMPLE)) return readScenarioFile(SAMPLE);
-  return [...generateScenario({ actions: 25_922, users: 200, seed: 1 })];
-}
-
 async function simRun(server: TestServer, actions: Action[], limit: number, suffix: string) {
   const stats = await runScenario({
     baseUrl: `${server.url}/sim`,
@@ -160,7 +153,7 @@ async function main(): Promise<number> {
     try {
       const authors = Array.from({ length: 20 }, (_, i) => `live_author_${i}`);
       for (const author of authors) await register(server, author);
-      const scenario = simActions > 0 ? await loadScenario() : [];
+      const scenario = simActions > 0 ? (await loadScenario()).actions : [];
       // Warm-up and the baseline: the simulator with no stream open.
       if (simActions > 0) {
         await runScenario({

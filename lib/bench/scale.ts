@@ -8,12 +8,12 @@ import pg from "pg";
 
 import { pgConfigFromUrl } from "@/lib/db/pg-config";
 import { summarizeLatencies } from "@/lib/simulator/report";
-import { readScenarioFile } from "@/lib/simulator/scenario";
+import { loadScenario } from "@/lib/simulator/sample";
+import type { Action } from "@/lib/simulator/scenario";
 
 import {
   Cleanup,
   continuousReplay,
-  DEFAULT_SCENARIO,
   kinds,
   log,
   newAuthSecret,
@@ -103,7 +103,7 @@ type Step = {
 
 async function measure(options: {
   url: string;
-  scenario: Awaited<ReturnType<typeof readScenarioFile>>;
+  scenario: Action[];
   simulators: number;
   seconds: number;
   timeoutMs: number;
@@ -201,7 +201,8 @@ async function main(argv: string[]): Promise<number> {
   const cleanup = new Cleanup();
   const steps: Step[] = [];
   try {
-    const scenario = await readScenarioFile(values.scenario ?? DEFAULT_SCENARIO);
+    const { actions: scenario, source } = await loadScenario(values.scenario);
+    log(`scenario: ${source}`);
     const database = await startDatabase();
     cleanup.add(() => database.stop());
     const authSecret = newAuthSecret();

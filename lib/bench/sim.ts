@@ -15,25 +15,21 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 import { tsEntry } from "@/lib/cli/ts-entry";
 import { withClient, withDatabase } from "@/lib/db/pg-config";
 import { freePort } from "@/lib/server/free-port";
-import { generateScenario } from "@/lib/simulator/generate";
 import { formatErrorLine, formatSummary, type RunStats } from "@/lib/simulator/report";
 import { runScenario } from "@/lib/simulator/runner";
-import { readScenarioFile, type Action } from "@/lib/simulator/scenario";
+import { loadScenario } from "@/lib/simulator/sample";
 
 import { startFloorServer } from "./floor";
 import { whenServing, type Served } from "./served";
 import { simulatorRun, writeBenchResults } from "./results";
 
 /** Where the course's sample sits beside the repository; `--scenario` points elsewhere. */
-const SAMPLE = path.resolve(process.cwd(), "..", "shared", "data", "minitwit_scenario.csv");
-const SAMPLE_SIZE = 25_922;
 /** Kernel clock ticks per second (`getconf CLK_TCK`), 100 on every Linux this runs on. */
 const TICKS_PER_SECOND = 100;
 
@@ -88,13 +84,6 @@ async function startServer(databaseUrl: string): Promise<Served> {
     timeoutMs: 10 * 60_000,
     name: "the server",
   });
-}
-
-async function loadScenario(file: string | undefined): Promise<{ actions: Action[]; source: string }> {
-  const chosen = file ?? (existsSync(SAMPLE) ? SAMPLE : undefined);
-  if (chosen !== undefined) return { actions: await readScenarioFile(chosen), source: chosen };
-  const actions = [...generateScenario({ actions: SAMPLE_SIZE, users: 200, seed: 1 })];
-  return { actions, source: `generated (${SAMPLE_SIZE} actions, 200 users, seed 1)` };
 }
 
 interface Measured {

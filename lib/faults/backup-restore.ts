@@ -9,12 +9,11 @@ import { tempDir } from "@/e2e/harness/server";
 import { runWhenEntry, tsEntry } from "@/lib/cli/ts-entry";
 import { pgTool } from "@/lib/cli/restore";
 import { withClient, withDatabase } from "@/lib/db/pg-config";
-import { readScenarioFile } from "@/lib/simulator/scenario";
+import { loadScenario } from "@/lib/simulator/sample";
 
 import {
   Cleanup,
   continuousReplay,
-  DEFAULT_SCENARIO,
   log,
   newAuthSecret,
   numberOption,
@@ -64,12 +63,14 @@ function missingFrom(before: Map<number, string>, after: Map<number, string>): n
 export async function runBackupRestore(options: {
   simulators: number;
   beforeSeconds: number;
-  scenario: string;
+  /** A scenario file; the course's sample or a generated one when absent (lib/simulator/sample.ts). */
+  scenario?: string;
 }): Promise<boolean> {
   requireBuild();
   const cleanup = new Cleanup();
   try {
-    const scenario = await readScenarioFile(options.scenario);
+    const { actions: scenario, source } = await loadScenario(options.scenario);
+    log(`scenario: ${source}`);
     const database = await startDatabase();
     cleanup.add(() => database.stop());
     const instance = await startInstance({ databaseUrl: database.url, authSecret: newAuthSecret() });
@@ -154,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
   const ok = await runBackupRestore({
     simulators: numberOption(values.simulators, 2, "simulators"),
     beforeSeconds: numberOption(values.before, 4, "before"),
-    scenario: values.scenario ?? DEFAULT_SCENARIO,
+    scenario: values.scenario,
   });
   return ok ? 0 : 1;
 }

@@ -22,8 +22,6 @@ import { consequentialFailures, type Round } from "./ledger";
  * server itself), HAProxy in front of them, a replay that runs until told to stop, and probes.
  */
 
-export const DEFAULT_SCENARIO = path.resolve("../shared/data/minitwit_scenario.csv");
-
 export function log(message: string): void {
   console.log(`[faults ${new Date().toISOString().slice(11, 23)}] ${message}`);
 }

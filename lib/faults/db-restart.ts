@@ -5,12 +5,11 @@ import pg from "pg";
 
 import { runWhenEntry } from "@/lib/cli/ts-entry";
 import { pgConfigFromUrl, withClient } from "@/lib/db/pg-config";
-import { readScenarioFile } from "@/lib/simulator/scenario";
+import { loadScenario } from "@/lib/simulator/sample";
 
 import {
   Cleanup,
   continuousReplay,
-  DEFAULT_SCENARIO,
   get,
   kinds,
   log,
@@ -47,7 +46,8 @@ export interface RestartOptions {
   afterSeconds: number;
   timeoutMs: number;
   modes: Mode[];
-  scenario: string;
+  /** A scenario file; the course's sample or a generated one when absent (lib/simulator/sample.ts). */
+  scenario?: string;
   /** How long after the start `/readyz` may take to answer 200. */
   recoverLimitMs: number;
 }
@@ -108,7 +108,8 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
   const cleanup = new Cleanup();
   const problems: string[] = [];
   try {
-    const scenario = await readScenarioFile(options.scenario);
+    const { actions: scenario, source } = await loadScenario(options.scenario);
+    log(`scenario: ${source}`);
     // Few slots, so that taking them all is quick; still far more than the app's pool.
     const database = await startDatabase({ maxConnections: 40 });
     cleanup.add(() => database.stop());
@@ -274,7 +275,7 @@ async function main(argv: string[]): Promise<number> {
     afterSeconds: numberOption(values.after, 4, "after"),
     timeoutMs: numberOption(values.timeout, 300, "timeout"),
     modes: modes as Mode[],
-    scenario: values.scenario ?? DEFAULT_SCENARIO,
+    scenario: values.scenario,
     recoverLimitMs: 15_000,
   });
   return ok ? 0 : 1;

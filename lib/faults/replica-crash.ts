@@ -3,12 +3,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { runWhenEntry } from "@/lib/cli/ts-entry";
 import { withClient } from "@/lib/db/pg-config";
-import { readScenarioFile } from "@/lib/simulator/scenario";
+import { loadScenario } from "@/lib/simulator/sample";
 
 import {
   Cleanup,
   continuousReplay,
-  DEFAULT_SCENARIO,
   get,
   kinds,
   log,
@@ -42,7 +41,8 @@ export interface CrashOptions {
   downSeconds: number;
   afterSeconds: number;
   timeoutMs: number;
-  scenario: string;
+  /** A scenario file; the course's sample or a generated one when absent (lib/simulator/sample.ts). */
+  scenario?: string;
   instances: number;
 }
 
@@ -62,7 +62,8 @@ export async function runReplicaCrash(options: CrashOptions): Promise<boolean> {
   requireBuild();
   const cleanup = new Cleanup();
   try {
-    const scenario = await readScenarioFile(options.scenario);
+    const { actions: scenario, source } = await loadScenario(options.scenario);
+    log(`scenario: ${source}`);
     log(`PostgreSQL (throwaway), ${options.instances} instances, HAProxy`);
     const database = await startDatabase();
     cleanup.add(() => database.stop());
@@ -160,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
     downSeconds: numberOption(values.down, 3, "down"),
     afterSeconds: numberOption(values.after, 5, "after"),
     timeoutMs: numberOption(values.timeout, 300, "timeout"),
-    scenario: values.scenario ?? DEFAULT_SCENARIO,
+    scenario: values.scenario,
     instances: 3,
   });
   return ok ? 0 : 1;
