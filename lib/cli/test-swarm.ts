@@ -29,6 +29,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { parse, parseDocument } from "yaml";
 
+import { run } from "@/lib/cli/run";
 import { generateScenario } from "@/lib/simulator/generate";
 import { runScenario } from "@/lib/simulator/runner";
 import type { Action } from "@/lib/simulator/scenario";
@@ -69,46 +70,6 @@ function log(message: string): void {
 }
 
 class CheckFailed extends Error {}
-
-type Result = { code: number; stdout: string; stderr: string };
-
-/** Runs a command; throws with its output when it fails, unless `allowFail`. */
-function run(
-  command: string,
-  args: string[],
-  options: { input?: string; env?: Record<string, string>; allowFail?: boolean; echo?: boolean } = {},
-): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: root,
-      env: { ...process.env, DOCKER_BUILDKIT: "0", ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (options.echo) {
-        for (const line of chunk.toString().split("\n")) {
-          if (line.startsWith("[")) console.log(line);
-        }
-      }
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const result = { code: code ?? 1, stdout, stderr };
-      if (result.code !== 0 && !options.allowFail) {
-        reject(new Error(`${command} ${args.join(" ")} exited ${result.code}\n${stdout}${stderr}`.trim()));
-      } else {
-        resolve(result);
-      }
-    });
-    child.stdin.end(options.input ?? "");
-  });
-}
 
 async function dockerOut(...args: string[]): Promise<string> {
   return (await run("docker", args)).stdout.trim();
