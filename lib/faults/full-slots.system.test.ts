@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { ThrowawayPostgres } from "../db/throwaway-server";
+import { newAuthSecret, send, startDatabase, startInstance, waitFor, type Instance } from "./cluster";
+import { createAppRole, holdEverySlot, type SlotHold } from "./slots";
+
+/**
+ * A PostgreSQL server out of connection slots ("sorry, too many clients already", SQLSTATE 53300),
+ * for real: a throwaway server with few slots, every one of them taken by other clients and the app's
+ * own connections ended, so each connection the app opens is refused. Every path must answer as for a
+ * stopped database, at once: a 503 error page on the web, 503 JSON on /sim, a GraphQL error coded
+ * UNAVAILABLE with HTTP 503, /readyz 503 with its reason; never a 500. Then back without a restart.
+ */
+
+const SIM_AUTH = `Basic ${Buffer.from("simulator:super_safe!").toString("base64")}`;
+const PUBLIC_TIMELINE = JSON.stringify({ query: "{ publicTimeline(first: 5) { edges { node { text } } } }" });
+/** Fast failure: far below the pool's 3 s connect timeout and any client's patience. */
+const FAST_MS = 2000;
+
+let database: ThrowawayPostgres | undefined;
+let instance: Instance | undefined;
+let base = "";
+
+const paths = {
+  page: () => send(`${base}/public`, { method: "GET" }, 10_000),
+  sim: () => send(`${base}/sim/msgs?no=5`, { method: "GET", headers: { authorization: SIM_AUTH } }, 10_000),
+  graphql: () =>
+    send(
+      `${base}/api/graphql`,
+      { method: "POST", headers: { "content-type": "application/json" }, body: PUBLIC_TIMELINE },
+      10_000,
+    ),
+  readyz: () => send(`${base}/readyz`, { method: "GET" }, 10_000),
+};
+
+beforeAll(async () => {
+  database = await startDatabase({ maxConnections: 20 });
+  const appUrl = await createAppRole(database.url);
+  instance = await startInstance({ databaseUrl: appUrl, authSecret: newAuthSecret() });
+  base = instance.server.url;
+}, 180_000);
+
+afterAll(async () => {
+  await instance?.server.stop("SIGKILL");
+  database?.stop();
+});
+
+describe("a database server out of connection slots", () => {
+  it("is a 503 on every path while it lasts, and the app recovers by itself", async () => {
+    // Everything works, and the app holds pooled connections the hold must end.
+    for (const [name, request] of Object.entries(paths)) {
+      expect((await request()).status, name).toBe(200);
+    }
+
+    let hold: SlotHold | undefined = await holdEverySlot(database!.url);
+    try {
+      expect(await hold.appConnections()).toBe(0);
+      // Twice each: the first meets the ended connections, the second a refused new one.
+      for (let round = 0; round < 2; round++) {
+        const page = await paths.page();
+        expect(page.status, "web page").toBe(503);
+        // The error page (app/error.tsx, rendered from the streamed error by the browser).
+        expect(page.body).toContain("</html>");
+        expect(page.ms).toBeLessThan(FAST_MS);
+
+        const sim = await paths.sim();
+        expect(sim.status, "/sim").toBe(503);
+        expect(JSON.parse(sim.body)).toMatchObject({
+          status: 503,
+          error_msg: expect.stringMatching(/unavailable/),
+        });
+        expect(sim.ms).toBeLessThan(FAST_MS);
+
+        const graphql = await paths.graphql();
+        expect(graphql.status, "GraphQL").toBe(503);
+        const body = JSON.parse(graphql.body) as {
+          errors: { message: string; extensions: { code: string } }[];
+        };
+        expect(body.errors[0]).toMatchObject({
+          message: expect.stringMatching(/database is unavailable/),
+          extensions: { code: "UNAVAILABLE", retryAfterSeconds: 2 },
+        });
+        expect(graphql.ms).toBeLessThan(FAST_MS);
+
+        const readyz = await paths.readyz();
+        expect(readyz.status, "/readyz").toBe(503);
+        expect(JSON.parse(readyz.body)).toEqual({ status: "unavailable", reason: "database unreachable" });
+        expect(readyz.ms).toBeLessThan(FAST_MS);
+      }
+      // Still refused: the hold did not leak a slot to the app.
+      expect(await hold.appConnections()).toBe(0);
+    } finally {
+      await hold?.release();
+      hold = undefined;
+    }
+
+    expect(await waitFor(async () => (await paths.readyz()).status === 200, 15_000)).toBe(true);
+    for (const [name, request] of Object.entries(paths)) {
+      expect((await request()).status, name).toBe(200);
+    }
+    expect(instance!.server.child.exitCode).toBeNull();
+  }, 120_000);
+});
