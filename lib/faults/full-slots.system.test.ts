@@ -32,6 +32,28 @@ const paths = {
     ),
   readyz: () => send(`${base}/readyz`, { method: "GET" }, 10_000),
 };
+/** A well-formed API token that is no one's: looked up in the database before GraphQL runs (else 401). */
+const unknownToken = () =>
+  send(
+    `${base}/api/graphql`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer mt_${"a".repeat(43)}` },
+      body: PUBLIC_TIMELINE,
+    },
+    10_000,
+  );
+
+type GraphQLBody = { errors: { message: string; extensions: { code: string } }[] };
+
+function expectUnavailable(graphql: { status: number; body: string; ms: number }, what: string) {
+  expect(graphql.status, what).toBe(503);
+  expect((JSON.parse(graphql.body) as GraphQLBody).errors[0]).toMatchObject({
+    message: expect.stringMatching(/database is unavailable/),
+    extensions: { code: "UNAVAILABLE", retryAfterSeconds: 2 },
+  });
+  expect(graphql.ms).toBeLessThan(FAST_MS);
+}
 
 beforeAll(async () => {
   database = await startDatabase({ maxConnections: 20 });
@@ -51,6 +73,7 @@ describe("a database server out of connection slots", () => {
     for (const [name, request] of Object.entries(paths)) {
       expect((await request()).status, name).toBe(200);
     }
+    expect((await unknownToken()).status).toBe(401);
 
     let hold: SlotHold | undefined = await holdEverySlot(database!.url);
     try {
@@ -71,16 +94,9 @@ describe("a database server out of connection slots", () => {
         });
         expect(sim.ms).toBeLessThan(FAST_MS);
 
-        const graphql = await paths.graphql();
-        expect(graphql.status, "GraphQL").toBe(503);
-        const body = JSON.parse(graphql.body) as {
-          errors: { message: string; extensions: { code: string } }[];
-        };
-        expect(body.errors[0]).toMatchObject({
-          message: expect.stringMatching(/database is unavailable/),
-          extensions: { code: "UNAVAILABLE", retryAfterSeconds: 2 },
-        });
-        expect(graphql.ms).toBeLessThan(FAST_MS);
+        expectUnavailable(await paths.graphql(), "GraphQL");
+        // Who is calling cannot be read either: the same answer, not a 500 or a 401.
+        expectUnavailable(await unknownToken(), "GraphQL with a token");
 
         const readyz = await paths.readyz();
         expect(readyz.status, "/readyz").toBe(503);
@@ -98,6 +114,7 @@ describe("a database server out of connection slots", () => {
     for (const [name, request] of Object.entries(paths)) {
       expect((await request()).status, name).toBe(200);
     }
+    expect((await unknownToken()).status).toBe(401);
     expect(instance!.server.child.exitCode).toBeNull();
   }, 120_000);
 });
