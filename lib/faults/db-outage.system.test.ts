@@ -1,8 +1,11 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { pgConfigFromUrl } from "../db/pg-config";
 
 import type { ThrowawayPostgres } from "../db/throwaway-server";
 import { newAuthSecret, send, startDatabase, startInstance, waitFor, type Instance } from "./cluster";
-import { createAppRole, holdEverySlot, type SlotHold } from "./slots";
+import { APP_ROLE, createAppRole, holdEverySlot, type SlotHold } from "./slots";
 
 /**
  * A PostgreSQL server out of connection slots ("sorry, too many clients already", SQLSTATE 53300),
@@ -10,6 +13,8 @@ import { createAppRole, holdEverySlot, type SlotHold } from "./slots";
  * own connections ended, so each connection the app opens is refused. Every path must answer as for a
  * stopped database, at once: a 503 error page on the web, 503 JSON on /sim, a GraphQL error coded
  * UNAVAILABLE with HTTP 503, /readyz 503 with its reason; never a 500. Then back without a restart.
+ * And the smallest outage: one statement whose connection the server ends while the database stays
+ * up, so nothing but that request ever sees a failure.
  */
 
 const SIM_AUTH = `Basic ${Buffer.from("simulator:super_safe!").toString("base64")}`;
@@ -117,4 +122,46 @@ describe("a database server out of connection slots", () => {
     expect((await unknownToken()).status).toBe(401);
     expect(instance!.server.child.exitCode).toBeNull();
   }, 120_000);
+});
+
+describe("a connection the server ends under a running statement", () => {
+  it("is a 503 for the request it belonged to, though the database is back at once", async () => {
+    for (const [name, request] of Object.entries(paths)) {
+      expect((await request()).status, name).toBe(200);
+    }
+    const cutOff = async (request: () => ReturnType<typeof send>) => {
+      // The request's statement waits for a lock on the messages, where it is cut off.
+      const locker = new pg.Client(pgConfigFromUrl(database!.url));
+      await locker.connect();
+      try {
+        await locker.query("BEGIN");
+        await locker.query("LOCK TABLE messages IN ACCESS EXCLUSIVE MODE");
+        const answer = request();
+        const waiting = `SELECT pid FROM pg_stat_activity WHERE usename = $1 AND wait_event_type = 'Lock'`;
+        // pg_stat_activity is read once per transaction unless its snapshot is cleared.
+        const isWaiting = async () => {
+          await locker.query("SELECT pg_stat_clear_snapshot()");
+          return (await locker.query(waiting, [APP_ROLE])).rowCount! > 0;
+        };
+        expect(await waitFor(isWaiting, 10_000)).toBe(true);
+        await locker.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) AS waiting`, [APP_ROLE]);
+        await locker.query("ROLLBACK");
+        return await answer;
+      } finally {
+        await locker.end();
+      }
+    };
+
+    const page = await cutOff(paths.page);
+    expect(page.status, "web page").toBe(503);
+    expect(page.body).toContain("</html>");
+    const sim = await cutOff(paths.sim);
+    expect(sim.status, "/sim").toBe(503);
+    expect(JSON.parse(sim.body)).toMatchObject({ status: 503 });
+    expectUnavailable(await cutOff(paths.graphql), "GraphQL");
+    // Nothing else failed: the next requests are served.
+    for (const [name, request] of Object.entries(paths)) {
+      expect((await request()).status, name).toBe(200);
+    }
+  }, 60_000);
 });
