@@ -49,6 +49,23 @@ const unknownToken = () =>
     10_000,
   );
 
+/** The register form, as a browser without the page's script posts it. */
+const registerForm = (name: string) =>
+  send(
+    `${base}/register`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        username: name,
+        email: `${name}@example.com`,
+        password: "pw",
+        password2: "pw",
+      }).toString(),
+    },
+    10_000,
+  );
+
 type GraphQLBody = { errors: { message: string; extensions: { code: string } }[] };
 
 function expectUnavailable(graphql: { status: number; body: string; ms: number }, what: string) {
@@ -79,6 +96,7 @@ describe("a database server out of connection slots", () => {
       expect((await request()).status, name).toBe(200);
     }
     expect((await unknownToken()).status).toBe(401);
+    expect((await registerForm("before")).status).toBe(303);
 
     let hold: SlotHold | undefined = await holdEverySlot(database!.url);
     try {
@@ -102,6 +120,11 @@ describe("a database server out of connection slots", () => {
         expectUnavailable(await paths.graphql(), "GraphQL");
         // Who is calling cannot be read either: the same answer, not a 500 or a 401.
         expectUnavailable(await unknownToken(), "GraphQL with a token");
+
+        const form = await registerForm(`during${round}`);
+        expect(form.status, "form post").toBe(503);
+        expect(form.body).toContain("cannot reach its database just now");
+        expect(form.ms).toBeLessThan(FAST_MS);
 
         const readyz = await paths.readyz();
         expect(readyz.status, "/readyz").toBe(503);
