@@ -5,6 +5,7 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { startServerAndCreateNextHandler } from "@as-integrations/next";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { GraphQLFormattedError } from "graphql";
+import { currentOutageScope, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db/availability";
 import { authenticateApiToken } from "@/lib/domain/tokens";
 import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
@@ -67,7 +68,37 @@ function thrownError(error: unknown): unknown {
   return current;
 }
 
-/** Hides what went wrong inside (SQL, stack traces) from clients when masking is on. */
+/**
+ * Whether `error` failed because the database is away: it says so itself, or one of this request's own
+ * database calls found the server refused, full or gone (lib/db/availability), which a wrapper's
+ * message may no longer show.
+ */
+function metDatabaseOutage(error: unknown): boolean {
+  return isDatabaseUnavailable(error) || currentOutageScope()?.metOutage === true;
+}
+
+const UNAVAILABLE_MESSAGE = "The database is unavailable; try again in a moment";
+/** The error a client sees while the database is away: retry later, nothing is wrong with the query. */
+const UNAVAILABLE_EXTENSIONS = { code: "UNAVAILABLE", retryAfterSeconds: RETRY_AFTER_SECONDS } as const;
+
+/** HTTP 503 with Retry-After for an operation that met a database outage (Apollo would say 200). */
+const outagesAre503: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, response }) {
+        const outage = errors.some((error) => !isDomainError(thrownError(error)) && metDatabaseOutage(error));
+        if (!outage) return;
+        response.http.status = 503;
+        response.http.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+      },
+    };
+  },
+};
+
+/**
+ * Hides what went wrong inside (SQL, stack traces) from clients when masking is on; a database outage
+ * is told as such (`UNAVAILABLE`, with the seconds to wait), masked or not.
+ */
 export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
@@ -94,6 +125,13 @@ export function formatError(
   }
   const code = formatted.extensions?.code;
   if (code === undefined || code === "INTERNAL_SERVER_ERROR") {
+    if (metDatabaseOutage(error)) {
+      return {
+        message: UNAVAILABLE_MESSAGE,
+        path: formatted.path,
+        extensions: { ...UNAVAILABLE_EXTENSIONS },
+      };
+    }
     if (mask) {
       return {
         message: "Internal server error",
@@ -135,7 +173,11 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: LIMITS.maxTokens },
-    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), ...(options.plugins ?? [])],
+    plugins: [
+      ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
+      outagesAre503,
+      ...(options.plugins ?? []),
+    ],
     // The page-size rule first: its error must come before the cost limit's.
     validationRules: [pageSizeRule, ...armor.validationRules],
     includeStacktraceInErrorResponses: !options.maskErrors,
@@ -154,7 +196,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
     blockInMemory: true,
   });
 
-  return async function handle(incoming: Request): Promise<Response> {
+  async function handle(incoming: Request): Promise<Response> {
     const authorization = incoming.headers.get("authorization");
     const bearer = authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : null;
     const identity = bearer ? await authenticateApiToken(bearer) : null;
@@ -206,6 +248,22 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
       if (error instanceof SyntaxError)
         return graphqlErrorResponse(400, "The body is not valid JSON", "BAD_REQUEST");
       throw error;
+    }
+  }
+
+  // Who is calling (API token, session) is read from the database before GraphQL runs.
+  return async function handleOrUnavailable(incoming: Request): Promise<Response> {
+    try {
+      return await handle(incoming);
+    } catch (error) {
+      if (!metDatabaseOutage(error)) throw error;
+      return graphqlErrorResponse(
+        503,
+        UNAVAILABLE_MESSAGE,
+        UNAVAILABLE_EXTENSIONS.code,
+        { "retry-after": String(RETRY_AFTER_SECONDS) },
+        { retryAfterSeconds: RETRY_AFTER_SECONDS },
+      );
     }
   };
 }

@@ -2,7 +2,7 @@ import { createContext, type GraphQLContext } from "@/graphql/context";
 import { runOperationOrThrow } from "@/graphql/execute";
 import { SimRecordLatestDocument } from "@/graphql/generated/operations";
 import { env } from "@/lib/env";
-import { isDatabaseUnavailable, noteDatabaseUnavailable } from "@/lib/db/availability";
+import { currentOutageScope, isDatabaseUnavailable, noteDatabaseUnavailable } from "@/lib/db/availability";
 import { isDomainError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
 import { parseNetworkList, type NetworkList } from "@/lib/observability/networks";
@@ -53,7 +53,8 @@ function failure(error: unknown, request: Request): Response {
     logger().info({ url: request.url }, "simulator closed the connection before the request was read");
     return errorResponse(400, "The request was aborted");
   }
-  if (isDatabaseUnavailable(error)) {
+  // Also when a wrapper's error no longer shows it, but this request's own database call met the outage.
+  if (isDatabaseUnavailable(error) || currentOutageScope()?.metOutage === true) {
     noteDatabaseUnavailable();
     logger().warn({ err: error, url: request.url }, "simulator request failed: database unavailable");
     return databaseUnavailableResponse();

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Pool, PoolClient } from "pg";
 
 /**
@@ -32,12 +33,18 @@ const ADAPTER_KINDS = new Set([
   "SocketTimeout",
   "TooManyConnections",
 ]);
-// node-postgres throws these as plain Errors, without a code.
+// node-postgres throws these as plain Errors, without a code; Prisma may pass one on inside its own
+// message ("Invalid `prisma.user.findFirst()` invocation:\n\nConnection terminated unexpectedly"), so
+// each is looked for at the start of any line. The server's own messages are there for a wrapper that
+// kept the text and lost the SQLSTATE.
 const DRIVER_MESSAGES = [
-  /^Connection terminated/,
-  /^timeout exceeded when trying to connect/,
-  /^Client has encountered a connection error and is not queryable/,
-  /^Connection terminated due to connection timeout/,
+  /^Connection terminated/m,
+  /^timeout exceeded when trying to connect/m,
+  /^Client has encountered a connection error and is not queryable/m,
+  /^sorry, too many clients already/m,
+  /^remaining connection slots are reserved/m,
+  /^terminating connection due to administrator command/m,
+  /^the database system is (?:shutting down|starting up|in recovery mode)/m,
 ];
 
 type Inspectable = {
@@ -82,6 +89,27 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * One request's own record: whether a database call made on its behalf found the server away. The
+ * process-wide state below can be cleared by another request's successful connection between this
+ * request's failure and its answer (a server with a slot free now and then), so a page's status is
+ * decided by what its own calls met. Kept on globalThis for the same reason as the state.
+ */
+export type OutageScope = { metOutage: boolean };
+const kScopes = Symbol.for("minitwit.dbOutageScopes");
+const scopes = ((globalThis as { [kScopes]?: AsyncLocalStorage<OutageScope> })[kScopes] ??=
+  new AsyncLocalStorage<OutageScope>());
+
+/** Runs `fn` (a request's handling) with `scope` as the record its database calls report to. */
+export function runInOutageScope<T>(scope: OutageScope, fn: () => T): T {
+  return scopes.run(scope, fn);
+}
+
+/** The record of the request being handled, if any (captured where a database call starts). */
+export function currentOutageScope(): OutageScope | undefined {
+  return scopes.getStore();
+}
+
 type State = { failedAt: number };
 const holder = globalThis as unknown as { minitwitDbAvailability?: State };
 
@@ -90,9 +118,18 @@ function state(): State {
   return holder.minitwitDbAvailability;
 }
 
-/** Records that the database was found away just now. */
-export function noteDatabaseUnavailable(): void {
+/** Records that the database was found away just now, by the current request (or `scope`'s). */
+export function noteDatabaseUnavailable(scope: OutageScope | undefined = currentOutageScope()): void {
   state().failedAt = Date.now();
+  if (scope) scope.metOutage = true;
+}
+
+/** Records `error` when it says the database is away (for the current request, or `scope`'s). */
+export function noteIfDatabaseUnavailable(
+  error: unknown,
+  scope: OutageScope | undefined = currentOutageScope(),
+): void {
+  if (isDatabaseUnavailable(error)) noteDatabaseUnavailable(scope);
 }
 
 /** Records that a connection to the database was just made. */
@@ -115,37 +152,80 @@ type Connect = (
 
 const kWatched = Symbol.for("minitwit.dbAvailabilityWatched");
 
+type AnyQuery = (this: PoolClient, ...args: unknown[]) => unknown;
+
+/**
+ * Follows a connection's statements: one that fails because the server went away (the connection was
+ * terminated by a shutdown, a crash or an operator) marks the database away for the request that sent
+ * it, which may well answer before any new connection attempt is refused.
+ */
+function watchQueries(client: PoolClient): void {
+  const marked = client as PoolClient & { [kWatched]?: true };
+  if (marked[kWatched]) return;
+  marked[kWatched] = true;
+  const original = client.query as unknown as AnyQuery;
+  const watched: AnyQuery = function (this: PoolClient, ...args: unknown[]) {
+    const scope = currentOutageScope();
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === "function") {
+      args[last] = function (this: unknown, error: unknown, ...results: unknown[]) {
+        if (error) noteIfDatabaseUnavailable(error, scope);
+        return (callback as (...a: unknown[]) => unknown).call(this, error, ...results);
+      };
+      return original.apply(this, args);
+    }
+    const result = original.apply(this, args);
+    if (result instanceof Promise) {
+      return result.catch((error: unknown) => {
+        noteIfDatabaseUnavailable(error, scope);
+        throw error;
+      });
+    }
+    return result;
+  };
+  client.query = watched as unknown as PoolClient["query"];
+}
+
 /**
  * Follows `pool`'s connection attempts (idempotent): a refused or failed one marks the database away,
- * a successful one marks it back. `pool.query` goes through `pool.connect`, so both paths are seen.
+ * a successful one marks it back. `pool.query` goes through `pool.connect`, so both paths are seen;
+ * so are the statements of each connection the pool opens from now on (`watchQueries`).
  */
 export function watchAvailability(pool: Pool): void {
   const marked = pool as Pool & { [kWatched]?: true };
   if (marked[kWatched]) return;
   marked[kWatched] = true;
-  const record = (error: unknown) => {
+  const record = (error: unknown, scope: OutageScope | undefined) => {
     if (error === undefined || error === null) noteDatabaseAvailable();
-    else if (isDatabaseUnavailable(error)) noteDatabaseUnavailable();
+    else noteIfDatabaseUnavailable(error, scope);
   };
   const original = pool.connect.bind(pool) as Connect;
   const connect: Connect = (callback) => {
+    // The pool answers from its own sockets' events: the request is the one that asked.
+    const scope = currentOutageScope();
     if (typeof callback === "function") {
       return original((error, client, release) => {
-        record(error);
-        callback(error, client, release);
+        record(error, scope);
+        // What the caller does next (pool.query's statement) runs as the request that asked, not as
+        // whichever request's socket event this is.
+        if (scope) runInOutageScope(scope, () => callback(error, client, release));
+        else callback(error, client, release);
       });
     }
     return (original() as Promise<PoolClient>).then(
       (client) => {
-        record(undefined);
+        record(undefined, scope);
         return client;
       },
       (error: unknown) => {
-        record(error);
+        record(error, scope);
         throw error;
       },
     );
   };
   pool.connect = connect as Pool["connect"];
-  pool.on("error", (error) => record(error));
+  // An idle connection that is dropped belongs to no request.
+  pool.on("error", (error) => record(error, undefined));
+  pool.on("connect", watchQueries);
 }

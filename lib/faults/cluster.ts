@@ -126,11 +126,24 @@ export async function startBalancer(ports: readonly number[]): Promise<Balancer>
   return { url, port, child, stop };
 }
 
+/** A request besides a GET: the method, headers and body to send. */
+export type RequestSpec = { method: string; headers?: Record<string, string>; body?: string };
+
 /** A GET with a hard time limit; status 0 when it failed or ran out of time. */
 export function get(url: string, timeoutMs: number): Promise<{ status: number; body: string; ms: number }> {
+  return send(url, { method: "GET" }, timeoutMs);
+}
+
+/** `spec` sent to `url` on a connection of its own, with a hard time limit; status 0 as for `get`. */
+export function send(
+  url: string,
+  spec: RequestSpec,
+  timeoutMs: number,
+): Promise<{ status: number; body: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const req = http.get(url, { agent: false, headers: { connection: "close" } }, (res) => {
+    const headers = { connection: "close", ...spec.headers };
+    const req = http.request(url, { method: spec.method, agent: false, headers }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
@@ -145,19 +158,23 @@ export function get(url: string, timeoutMs: number): Promise<{ status: number; b
       clearTimeout(timer);
       resolve({ status: 0, body: "", ms: performance.now() - started });
     });
+    req.end(spec.body);
   });
 }
 
 export type Sample = { at: number; status: number; body: string; ms: number };
 
-/** GETs `url` every `everyMs` until stopped; every answer with its time (ms since the epoch). */
-export function probe(url: string, everyMs: number, timeoutMs = 2000) {
+/**
+ * GETs `url` (or sends `spec`) every `everyMs` until stopped; every answer with its time (ms since
+ * the epoch).
+ */
+export function probe(url: string, everyMs: number, timeoutMs = 2000, spec: RequestSpec = { method: "GET" }) {
   const samples: Sample[] = [];
   let running = true;
   const done = (async () => {
     while (running) {
       const at = Date.now();
-      const answer = await get(url, timeoutMs);
+      const answer = await send(url, spec, timeoutMs);
       samples.push({ at, ...answer });
       await sleep(everyMs);
     }

@@ -1,10 +1,8 @@
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import pg from "pg";
-
 import { runWhenEntry } from "@/lib/cli/ts-entry";
-import { pgConfigFromUrl, withClient } from "@/lib/db/pg-config";
+import { withClient } from "@/lib/db/pg-config";
 import { loadScenario } from "@/lib/simulator/sample";
 
 import {
@@ -17,6 +15,7 @@ import {
   numberOption,
   probe,
   requireBuild,
+  type RequestSpec,
   startDatabase,
   startInstance,
   waitFor,
@@ -24,17 +23,20 @@ import {
   type TimedError,
 } from "./cluster";
 import { verify } from "./ledger";
+import { createAppRole, holdEverySlot, type SlotHold } from "./slots";
 
 /**
  * Database restart and crash under load, through one app instance: the scenario is replayed while
  * PostgreSQL is stopped with `pg_ctl stop -m fast` (a clean restart) and, separately, `-m immediate`
  * (a crash: no checkpoint, crash recovery on start), kept down for a moment so what clients see can
  * be watched, and started again. The app process must keep running and reconnect by itself; while
- * the database is away `/readyz` is 503 with a JSON reason, `/sim` answers 503 JSON and a web page an
- * error page, all within the probe's limit (no 500, nothing held until the client gives up); `/readyz`
- * is 200 again soon after the start, no request started after that fails, and every acknowledged
- * write is in the database at the end. `full` does the same with the server up but out of connection
- * slots. Prints the counts; exits 1 when any of that does not hold.
+ * the database is away `/readyz` is 503 with a JSON reason, `/sim` answers 503 JSON, a web page an
+ * error page with 503 and `/api/graphql` (a public-timeline query) a 503 with an `UNAVAILABLE` error,
+ * all within the probe's limit (no 500, nothing held until the client gives up); `/readyz` is 200
+ * again soon after the start, no request started after that fails, and every acknowledged write is
+ * in the database at the end. `full` does the same with the server up but out of connection slots.
+ * The app connects as a role that is not a superuser, as in production (lib/faults/slots.ts). Prints
+ * the counts; exits 1 when any of that does not hold.
  *
  *   node --import tsx lib/faults/db-restart.ts [--simulators 2] [--before 3]
  *     [--down 3] [--after 4] [--timeout 300] [--modes fast,immediate,full]
@@ -54,40 +56,20 @@ export interface RestartOptions {
 
 /**
  * `fast` and `immediate` stop PostgreSQL that way; `full` leaves it running but takes every connection
- * slot (as too many replicas × DB_POOL_SIZE would) and ends the app's own connections, so the app must
- * reconnect and is refused ("too many clients"), until the slots are released.
+ * slot (as too many replicas × DB_POOL_SIZE would) and ends the app's own connections, so every
+ * connection the app opens is refused ("too many clients", SQLSTATE 53300) until the slots are
+ * released: certain, not a race for freed slots (`holdEverySlot`).
  */
 export type Mode = "fast" | "immediate" | "full";
 
-/**
- * Opens connections until the server refuses one and ends every other client's connection, again
- * until no other is left: the app reconnects into the slots its ended connections free.
- */
-async function takeEverySlot(url: string): Promise<pg.Client[]> {
-  const held: pg.Client[] = [];
-  const pids: number[] = [];
-  for (let attempt = 0; attempt < 20; attempt++) {
-    for (;;) {
-      const client = new pg.Client(pgConfigFromUrl(url));
-      try {
-        await client.connect();
-      } catch (error) {
-        if ((error as { code?: string }).code !== "53300") throw error;
-        break;
-      }
-      held.push(client);
-      pids.push((await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid);
-    }
-    const ended = await held[0]!.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-       WHERE backend_type = 'client backend' AND NOT (pid = ANY($1))`,
-      [pids],
-    );
-    if (ended.rowCount === 0) break;
-    await sleep(20);
-  }
-  return held;
-}
+const MODES: readonly Mode[] = ["fast", "immediate", "full"];
+
+/** The GraphQL probe: the public timeline, as an anonymous client asks for it. */
+const GRAPHQL_PROBE: RequestSpec = {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ query: "{ publicTimeline(first: 10) { edges { node { text } } } }" }),
+};
 
 type Outage = {
   mode: string;
@@ -113,7 +95,8 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
     // Few slots, so that taking them all is quick; still far more than the app's pool.
     const database = await startDatabase({ maxConnections: 40 });
     cleanup.add(() => database.stop());
-    const instance = await startInstance({ databaseUrl: database.url, authSecret: newAuthSecret() });
+    const appUrl = await createAppRole(database.url);
+    const instance = await startInstance({ databaseUrl: appUrl, authSecret: newAuthSecret() });
     cleanup.add(() => instance.server.stop("SIGKILL"));
     const base = instance.server.url;
     log(`one instance on ${base}, PostgreSQL (throwaway) on port ${database.port}`);
@@ -126,24 +109,30 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
     });
     const ready = probe(`${base}/readyz`, 100);
     const page = probe(`${base}/public`, 250);
+    const graphql = probe(`${base}/api/graphql`, 250, 2000, GRAPHQL_PROBE);
     await sleep(options.beforeSeconds * 1000);
 
     const outages: Outage[] = [];
     for (const mode of options.modes) {
       const stopAt = Date.now();
-      let held: pg.Client[] = [];
-      if (mode === "full") held = await takeEverySlot(database.url);
+      let hold: SlotHold | undefined;
+      if (mode === "full") hold = await holdEverySlot(database.url);
       else await database.ctl(["stop", "-m", mode]);
       const downAt = Date.now();
       log(
-        mode === "full"
-          ? `all ${held.length} connection slots taken, the app's connections ended; for ${options.downSeconds} s`
+        hold
+          ? `all ${hold.held} connection slots taken, the app's connections ended in ${downAt - stopAt} ms; for ${options.downSeconds} s`
           : `PostgreSQL stopped (-m ${mode}) in ${downAt - stopAt} ms; down for ${options.downSeconds} s`,
       );
       await sleep(options.downSeconds * 1000);
       const startAt = Date.now();
-      if (mode === "full") await Promise.all(held.map((client) => client.end()));
-      else await database.ctl(["start"]);
+      if (hold) {
+        const leaked = await hold.appConnections();
+        if (leaked > 0) problems.push(`${label(mode)}: the app held ${leaked} connections during the hold`);
+        await hold.release();
+      } else {
+        await database.ctl(["start"]);
+      }
       const upAt = Date.now();
       const recovered = await waitFor(
         async () => (await get(`${base}/readyz`, 2000)).status === 200,
@@ -161,6 +150,7 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
     const { rounds } = await replay.stop();
     await ready.stop();
     await page.stop();
+    await graphql.stop();
     const alive = instance.server.child.exitCode === null && instance.server.child.signalCode === null;
     if (!alive) problems.push("the app process exited");
 
@@ -179,13 +169,17 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
     for (const outage of outages) {
       const readyz = during(ready.samples, outage);
       const pages = during(page.samples, outage);
+      const queries = during(graphql.samples, outage);
       const sim = errors.filter((e) => e.at >= outage.stopAt && e.at <= outage.readyAt + options.timeoutMs);
-      const slowest = Math.max(0, ...readyz.map((s) => s.ms), ...pages.map((s) => s.ms));
+      const slowest = Math.max(0, ...[...readyz, ...pages, ...queries].map((s) => s.ms));
       console.log(`  ${label(outage.mode)}:`);
       console.log(
         `    /readyz while down: ${statuses(readyz)}; 200 again ${outage.readyAt - outage.upAt} ms after the start`,
       );
       console.log(`    web page while down: ${statuses(pages)}`);
+      console.log(
+        `    GraphQL while down: ${statuses(queries)}; ${queries.filter(isUnavailableError).length} with code UNAVAILABLE`,
+      );
       console.log(`    /sim requests that met the outage: ${sim.length} (${kinds(sim)})`);
       console.log(`    slowest probe answer while down: ${slowest.toFixed(0)} ms`);
       if (readyz.length === 0) problems.push(`${label(outage.mode)}: no /readyz probe while down`);
@@ -195,10 +189,23 @@ export async function runDbRestart(options: RestartOptions): Promise<boolean> {
       if (pages.some((s) => s.status !== 503 || !s.body.includes("</html>"))) {
         problems.push(`${label(outage.mode)}: a web page while down was not a 503 error page`);
       }
+      if (queries.length === 0) problems.push(`${label(outage.mode)}: no GraphQL probe while down`);
+      if (queries.some((s) => s.status !== 503 || !isUnavailableError(s))) {
+        problems.push(`${label(outage.mode)}: a GraphQL query while down was not a 503 UNAVAILABLE error`);
+      }
       const bad = sim.filter((e) => e.kind !== "503");
       if (bad.length > 0)
         problems.push(`${label(outage.mode)}: /sim requests failed other than 503: ${kinds(bad)}`);
     }
+    // Once /readyz is 200 again, pages and queries are served (a moment's grace for the first ones).
+    const served = (samples: readonly Sample[]) =>
+      samples.filter((s) => !outages.some((o) => s.at + s.ms >= o.stopAt && s.at <= o.readyAt + 1000));
+    const unserved = [...served(page.samples), ...served(graphql.samples)].filter((s) => s.status !== 200);
+    console.log(
+      `  web page and GraphQL probes outside the outages: ${served(page.samples).length + served(graphql.samples).length}, not 200: ${unserved.length}`,
+    );
+    if (unserved.length > 0)
+      problems.push(`${unserved.length} probes outside the outages not 200 (${statuses(unserved)})`);
     console.log(`  requests sent:        ${verdict.sent}`);
     console.log(
       `  failed because their user's register had failed (404, not counted below): ${consequences}`,
@@ -233,6 +240,16 @@ function label(mode: string): string {
   return mode === "full" ? "connection slots full" : `pg_ctl stop -m ${mode}`;
 }
 
+/** A GraphQL answer whose first error is the database outage's (`extensions.code` UNAVAILABLE). */
+function isUnavailableError(sample: Sample): boolean {
+  try {
+    const parsed = JSON.parse(sample.body) as { errors?: { extensions?: { code?: unknown } }[] };
+    return parsed.errors?.[0]?.extensions?.code === "UNAVAILABLE";
+  } catch {
+    return false;
+  }
+}
+
 function hasReason(body: string): boolean {
   try {
     const parsed = JSON.parse(body) as { reason?: unknown };
@@ -262,10 +279,10 @@ async function main(argv: string[]): Promise<number> {
       scenario: { type: "string" },
     },
   });
-  const modes = (values.modes ?? "fast,immediate,full").split(",").map((m) => m.trim());
+  const modes = (values.modes ?? MODES.join(",")).split(",").map((m) => m.trim());
   for (const mode of modes) {
-    if (mode !== "fast" && mode !== "immediate" && mode !== "full") {
-      throw new Error(`--modes: fast, immediate or full, got ${mode}`);
+    if (!(MODES as readonly string[]).includes(mode)) {
+      throw new Error(`--modes: ${MODES.join(", ")}, got ${mode}`);
     }
   }
   const ok = await runDbRestart({

@@ -5,7 +5,13 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import next from "next";
 import type { NextConfig } from "next";
-import { databaseRecentlyUnavailable, RETRY_AFTER_SECONDS } from "../db/availability";
+import {
+  databaseRecentlyUnavailable,
+  isDatabaseUnavailable,
+  RETRY_AFTER_SECONDS,
+  runInOutageScope,
+  type OutageScope,
+} from "../db/availability";
 import { bodyLimitFor, declaresTooLargeBody } from "../security/body-limit";
 
 export type HttpServer = {
@@ -54,12 +60,14 @@ function hasDecodablePath(url: string | undefined): boolean {
 /**
  * A page that fails while the database is away is a 503 with Retry-After (come back in a moment), not
  * a 500 (the app is broken): Next.js renders its error page with 500 and has no hook to choose the
- * status, so the status line is corrected as it is written.
+ * status, so the status line is corrected as it is written. Away means: one of this request's own
+ * database calls found the server away (refused, full, terminated: `scope`), or the process did so
+ * recently and has not connected since.
  */
-export function outagesAre503(res: http.ServerResponse): void {
+export function outagesAre503(res: http.ServerResponse, scope?: OutageScope): void {
   const writeHead = res.writeHead;
   res.writeHead = function (this: http.ServerResponse, statusCode: number, ...rest: unknown[]) {
-    if (statusCode === 500 && databaseRecentlyUnavailable()) {
+    if (statusCode === 500 && (scope?.metOutage === true || databaseRecentlyUnavailable())) {
       statusCode = 503;
       if (typeof rest[0] === "string") rest[0] = "Service Unavailable";
       if (!this.headersSent) this.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
@@ -176,7 +184,8 @@ export async function startHttpServer(options: {
       if (req.headers[WARM_UP_HEADER] !== warmUpSecret) options.observe?.(req, res);
     }
     delete req.headers[WARM_UP_HEADER];
-    outagesAre503(res);
+    const scope: OutageScope = { metOutage: false };
+    outagesAre503(res, scope);
     if (refuseMethod(req, res)) return;
     if (refuseDeclaredBody(req, res)) return;
     if (!hasDecodablePath(req.url)) {
@@ -185,12 +194,18 @@ export async function startHttpServer(options: {
       res.end('{"status": 400, "error_msg": "The URL path is not valid percent-encoded UTF-8"}');
       return;
     }
-    handle(req, res).catch((error: unknown) => {
+    runInOutageScope(scope, () => handle(req, res)).catch((error: unknown) => {
       options.onError?.(error, req);
       if (!res.headersSent) {
-        res.statusCode = 500;
+        const outage = scope.metOutage || isDatabaseUnavailable(error);
+        res.statusCode = outage ? 503 : 500;
         res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify({ status: 500, error_msg: "Internal server error" }));
+        if (outage) res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+        res.end(
+          outage
+            ? JSON.stringify({ status: 503, error_msg: "The database is unavailable; try again in a moment" })
+            : JSON.stringify({ status: 500, error_msg: "Internal server error" }),
+        );
       } else {
         res.destroy();
       }

@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { currentOutageScope, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/availability";
 import { assertUnreachable } from "../errors";
 import { BODY_LIMITS, readBodyWithin } from "../security/body-limit";
 import { checkRequest, csrfRefusal } from "../security/csrf";
@@ -21,7 +22,7 @@ export type FormOutcome =
     }
   | {
       kind: "refused";
-      status: 400 | 401 | 403 | 404 | 413 | 429;
+      status: 400 | 401 | 403 | 404 | 413 | 429 | 503;
       message: string;
       retryAfterSeconds?: number;
     };
@@ -97,12 +98,29 @@ function unreadable(fields: Exclude<ReadFields, URLSearchParams>): FormOutcome {
   }
 }
 
-/** Wraps a form's logic: refuses cross-site requests, parses the body, renders the outcome. */
+/** What a form answers while the database is away (stopped, crashed, out of connection slots). */
+export const DATABASE_UNAVAILABLE: FormOutcome = {
+  kind: "refused",
+  status: 503,
+  message: "MiniTwit cannot reach its database just now. Please try again in a moment.",
+  retryAfterSeconds: RETRY_AFTER_SECONDS,
+};
+
+/**
+ * Wraps a form's logic: refuses cross-site requests, parses the body, renders the outcome. A form
+ * whose database is away is a 503 refusal page (or JSON for the page's script), not a bare 500.
+ */
 export function formRoute(handle: (input: FormRequest) => Promise<FormOutcome>) {
   return async function route(request: NextRequest): Promise<Response> {
     if (!checkRequest(request).ok) return csrfRefusal();
     const fields = await readFields(request);
-    const outcome = typeof fields === "string" ? unreadable(fields) : await handle({ request, fields });
+    let outcome: FormOutcome;
+    try {
+      outcome = typeof fields === "string" ? unreadable(fields) : await handle({ request, fields });
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) && currentOutageScope()?.metOutage !== true) throw error;
+      outcome = DATABASE_UNAVAILABLE;
+    }
     return render(request, outcome);
   };
 }
