@@ -1,4 +1,4 @@
-import { GraphQLError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { DOMAIN_ERROR_CODES, DomainError, type DomainErrorCode, isDomainError } from "@/lib/errors";
 
 const DOMAIN_CODES: ReadonlySet<string> = new Set(DOMAIN_ERROR_CODES);
@@ -52,4 +52,56 @@ export function toDomainError(error: GraphQLError): DomainError {
     return new DomainError(code, error.message, typeof field === "string" ? field : undefined);
   }
   throw original ?? error;
+}
+
+/**
+ * The error a resolver threw, beneath graphql-js's wrapping. Not `instanceof GraphQLError`: Apollo,
+ * loaded as a Node package, and bundled code can each hold their own copy of graphql-js.
+ */
+function thrownError(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5; depth++) {
+    const inner = (current as { originalError?: unknown } | null)?.originalError;
+    if (inner === undefined || inner === null) break;
+    current = inner;
+  }
+  return current;
+}
+
+/** Hides what went wrong inside (SQL, stack traces) from clients when masking is on. */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  mask: boolean,
+): GraphQLFormattedError {
+  const original = thrownError(error);
+  if (isDomainError(original)) {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: domainExtensions(original),
+    };
+  }
+  // A validation rule's own code (the page-size rule's BAD_USER_INPUT), which Apollo replaces with
+  // GRAPHQL_VALIDATION_FAILED.
+  const ownCode = (original as { extensions?: Record<string, unknown> } | null)?.extensions?.code;
+  if (ownCode === "BAD_USER_INPUT" && formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED") {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      extensions: (original as { extensions: Record<string, unknown> }).extensions,
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (code === undefined || code === "INTERNAL_SERVER_ERROR") {
+    if (mask) {
+      return {
+        message: "Internal server error",
+        path: formatted.path,
+        extensions: { code: "INTERNAL_SERVER_ERROR" },
+      };
+    }
+  }
+  return formatted;
 }

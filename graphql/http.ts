@@ -4,15 +4,13 @@ import { setRequestUser } from "../lib/observability/http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { startServerAndCreateNextHandler } from "@as-integrations/next";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import type { GraphQLFormattedError } from "graphql";
 import { authenticateApiToken } from "@/lib/domain/tokens";
 import { env } from "@/lib/env";
-import { isDomainError } from "@/lib/errors";
 import { createContext, type GraphQLContext, type Viewer } from "./context";
-import { domainExtensions } from "./errors";
+import { formatError } from "./errors";
 import { withBodyWithin } from "@/lib/security/body-limit";
 import { sharedLimiter } from "@/lib/security/rate-limiters";
-import { costLimitRejection, pageSizeRule } from "./limits";
+import { costLimitRejection, LIMITS, pageSizeRule } from "./limits";
 import { schema } from "./schema";
 
 /**
@@ -21,14 +19,6 @@ import { schema } from "./schema";
  * calling, and whether they are over their rate.
  */
 
-/** Upper bounds for what one HTTP operation may ask; generous for real clients, fatal for abuse. */
-export const LIMITS = {
-  maxDepth: 12,
-  maxCost: 5000,
-  maxAliases: 15,
-  maxDirectives: 50,
-  maxTokens: 2000,
-} as const;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
@@ -52,58 +42,6 @@ function graphqlErrorResponse(
     { errors: [{ message, extensions: { code, ...extensions } }] },
     { status, headers: { "cache-control": "no-store", ...headers } },
   );
-}
-
-/**
- * The error a resolver threw, beneath graphql-js's wrapping. Not `instanceof GraphQLError`: Apollo,
- * loaded as a Node package, and bundled code can each hold their own copy of graphql-js.
- */
-function thrownError(error: unknown): unknown {
-  let current = error;
-  for (let depth = 0; depth < 5; depth++) {
-    const inner = (current as { originalError?: unknown } | null)?.originalError;
-    if (inner === undefined || inner === null) break;
-    current = inner;
-  }
-  return current;
-}
-
-/** Hides what went wrong inside (SQL, stack traces) from clients when masking is on. */
-export function formatError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  mask: boolean,
-): GraphQLFormattedError {
-  const original = thrownError(error);
-  if (isDomainError(original)) {
-    return {
-      message: formatted.message,
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: domainExtensions(original),
-    };
-  }
-  // A validation rule's own code (the page-size rule's BAD_USER_INPUT), which Apollo replaces with
-  // GRAPHQL_VALIDATION_FAILED.
-  const ownCode = (original as { extensions?: Record<string, unknown> } | null)?.extensions?.code;
-  if (ownCode === "BAD_USER_INPUT" && formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED") {
-    return {
-      message: formatted.message,
-      locations: formatted.locations,
-      extensions: (original as { extensions: Record<string, unknown> }).extensions,
-    };
-  }
-  const code = formatted.extensions?.code;
-  if (code === undefined || code === "INTERNAL_SERVER_ERROR") {
-    if (mask) {
-      return {
-        message: "Internal server error",
-        path: formatted.path,
-        extensions: { code: "INTERNAL_SERVER_ERROR" },
-      };
-    }
-  }
-  return formatted;
 }
 
 export type GraphQLHandlerOptions = {
