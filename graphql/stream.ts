@@ -428,6 +428,9 @@ function serveEvents(res: ServerResponse, stream: OpenStream, timing: StreamTimi
     void slot.release();
     return;
   }
+  // The body ends with the connection rather than in chunked framing: one socket write per event
+  // instead of four, and a stream's connection would not be reused anyway.
+  res.useChunkedEncodingByDefault = false;
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache, no-store",
@@ -469,6 +472,7 @@ function serveEvents(res: ServerResponse, stream: OpenStream, timing: StreamTimi
     clearTimeout(cutOff);
     stop();
   });
+  const uncork = () => res.uncork();
 
   void (async () => {
     try {
@@ -476,9 +480,17 @@ function serveEvents(res: ServerResponse, stream: OpenStream, timing: StreamTimi
         const next = await results.next();
         if (closed) return;
         if (next.done) return finish("complete");
-        const data = await frame(next.value);
+        const framed = frame(next.value);
+        // Usually already encoded (by the first stream given the message): no await, no tick.
+        const data = framed instanceof Buffer ? framed : await framed;
         if (closed) return;
         idle.refresh();
+        // The events of one batch (lib/live/hub.ts) leave in one write: corked until the ticks
+        // that hand them to this stream are done.
+        if (res.writableCorked === 0) {
+          res.cork();
+          process.nextTick(uncork);
+        }
         if (!res.write(data)) await drained(res);
       }
     } catch (error) {

@@ -29,6 +29,8 @@ export type HubOptions = {
   maxCatchUp?: number;
   /** How long a follow (or its absence) is believed before the table is asked again. */
   followCacheMs?: number;
+  /** How long notices are gathered, from the first, before they are processed as one batch. */
+  batchMs?: number;
 };
 
 /** Notices waiting for processing; past this the hub gives up on them and lets every stream catch up. */
@@ -43,6 +45,12 @@ type Waiter = { resolve(result: IteratorResult<LiveEvent>): void; reject(error: 
 export class Subscription implements AsyncIterableIterator<LiveEvent> {
   /** The newest message given to this stream (or where it started). */
   cursor: MessageKey | null = null;
+  /**
+   * Where the stream started (the client's `Last-Event-ID`, or the newest message then): the client
+   * has what is at or before it, so a notice for such a message, arriving after the catch-up (the hub
+   * gathers notices for a moment), is not given out again.
+   */
+  floor: MessageKey | null = null;
   private readonly queue: { event: LiveEvent; noticedAt: number | null }[] = [];
   private waiter: Waiter | undefined;
   private closed: StreamClosed | "done" | undefined;
@@ -66,12 +74,13 @@ export class Subscription implements AsyncIterableIterator<LiveEvent> {
   /** Gives the stream a message it has not had. */
   post(message: MessageRecord, noticedAt: number | null): void {
     if (!this.open || this.recent.has(message.id)) return;
+    const key = { pubDate: message.pubDate, id: message.id };
+    if (this.floor !== null && compareKeys(key, this.floor) <= 0) return;
     this.recent.add(message.id);
     if (this.recent.size > 2 * this.maxQueue) {
       const oldest = this.recent.values().next().value;
       if (oldest !== undefined) this.recent.delete(oldest);
     }
-    const key = { pubDate: message.pubDate, id: message.id };
     if (this.cursor === null || compareKeys(key, this.cursor) > 0) this.cursor = key;
     this.push({ kind: "POSTED", cursor: this.position(), message }, noticedAt);
   }
@@ -82,6 +91,7 @@ export class Subscription implements AsyncIterableIterator<LiveEvent> {
 
   reload(to: MessageKey): void {
     this.cursor = to;
+    this.floor = to;
     this.recent.clear();
     this.push({ kind: "RELOAD", cursor: this.position() }, null);
   }
@@ -163,11 +173,13 @@ export class LiveHub {
   private readonly maxQueue: number;
   private readonly maxCatchUp: number;
   private readonly followCacheMs: number;
+  private readonly batchMs: number;
 
   constructor(options: HubOptions = {}) {
     this.maxQueue = options.maxQueue ?? 256;
     this.maxCatchUp = options.maxCatchUp ?? 100;
     this.followCacheMs = options.followCacheMs ?? 5_000;
+    this.batchMs = options.batchMs ?? 25;
   }
 
   get size(): number {
@@ -188,8 +200,11 @@ export class LiveHub {
     }
     this.enqueue(async () => {
       if (!subscription.open) return;
-      if (after === null) subscription.cursor = await newestKey();
-      else await this.catchUp(subscription, after);
+      if (after === null) subscription.cursor = subscription.floor = await newestKey();
+      else {
+        subscription.floor = after;
+        await this.catchUp(subscription, after);
+      }
       if (subscription.open) this.subscriptions.add(subscription);
     });
     return subscription;
@@ -216,13 +231,15 @@ export class LiveHub {
     this.pending.push({ notice, noticedAt: performance.now() });
     if (this.scheduled) return;
     this.scheduled = true;
-    // Notices that arrive together (one burst of commits) are read with one statement.
-    setImmediate(() => {
+    // Notices that arrive within `batchMs` of each other are read with one statement and reach each
+    // stream together, in one socket write (graphql/stream.ts): under load the fan-out's cost grows
+    // with the batches, not with the messages, for at most `batchMs` of added latency.
+    setTimeout(() => {
       this.scheduled = false;
       const batch = this.pending;
       this.pending = [];
       this.enqueue(() => this.process(batch));
-    });
+    }, this.batchMs);
   }
 
   /** The listener lost notices (a database restart): every stream reads what it missed. */
