@@ -7,6 +7,7 @@
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:55432/postgres npm run bench -- live   (or directly:)
  *   node --import tsx lib/bench/live.ts [--streams 1000] [--rate 50] [--seconds 10] [--sim-actions 2000]
+ *     [--cpu-prof DIR]   (the server's CPU profile, written to DIR when it stops)
  */
 import http from "node:http";
 import { randomUUID } from "node:crypto";
@@ -132,6 +133,8 @@ async function main(): Promise<number> {
       rate: { type: "string", default: "50" },
       seconds: { type: "string", default: "10" },
       "sim-actions": { type: "string", default: "2000" },
+      // A directory: the server writes a V8 CPU profile there when it stops (open it in DevTools).
+      "cpu-prof": { type: "string" },
     },
   });
   const streamCount = Number(values.streams);
@@ -157,6 +160,18 @@ async function main(): Promise<number> {
         LIVE_STREAMS_PER_ADDRESS: String(streamCount + 100),
       },
       timeoutMs: 10 * 60_000,
+      command: values["cpu-prof"]
+        ? [
+            process.execPath,
+            [
+              "--cpu-prof",
+              `--cpu-prof-dir=${path.resolve(values["cpu-prof"])}`,
+              "--import",
+              "tsx",
+              "lib/cli/start.ts",
+            ],
+          ]
+        : undefined,
     });
     const pid = server.child.pid as number;
     try {
