@@ -357,15 +357,14 @@ export function createStreamHandler(options: StreamHandlerOptions): StreamHandle
         if (event.kind !== "POSTED") return render(event);
         // The promise is shared at once: a message reaches every stream in the same tick, before
         // the first execution has finished.
-        const shared = framesOf(event.message);
-        const key = `${event.cursor}|${shareKey}`;
-        const known = shared.get(key);
+        const shared = framesOf(event.message, shareKey);
+        const known = shared.get(event.cursor);
         if (known !== undefined) return known;
         const rendering = render(event);
-        shared.set(key, rendering);
+        shared.set(event.cursor, rendering);
         void rendering.then(
-          (buffer) => shared.set(key, buffer),
-          () => shared.delete(key),
+          (buffer) => shared.set(event.cursor, buffer),
+          () => shared.delete(event.cursor),
         );
         return rendering;
       };
@@ -390,11 +389,14 @@ export function createStreamHandler(options: StreamHandlerOptions): StreamHandle
  * is executed and encoded once per distinct (viewer, document, variables, cursor) and forgotten with
  * the message.
  */
-const frames = new WeakMap<object, Map<string, Buffer | Promise<Buffer>>>();
+const frames = new WeakMap<object, Map<string, Map<string, Buffer | Promise<Buffer>>>>();
 
-function framesOf(message: object): Map<string, Buffer | Promise<Buffer>> {
-  let cache = frames.get(message);
-  if (!cache) frames.set(message, (cache = new Map()));
+/** The message's frames for one stream shape, by cursor (both keys are strings shared by the streams). */
+function framesOf(message: object, shareKey: string): Map<string, Buffer | Promise<Buffer>> {
+  let shapes = frames.get(message);
+  if (!shapes) frames.set(message, (shapes = new Map()));
+  let cache = shapes.get(shareKey);
+  if (!cache) shapes.set(shareKey, (cache = new Map()));
   return cache;
 }
 

@@ -39,6 +39,21 @@ const MAX_PENDING = 10_000;
 const FETCH_CHUNK = 500;
 const MAX_FOLLOW_CACHE = 100_000;
 
+/**
+ * A message's key and its encoded cursor, made once and shared by every stream it reaches (a thousand
+ * streams would otherwise each allocate and encode the same).
+ */
+const keys = new WeakMap<MessageRecord, { key: MessageKey; cursor: string }>();
+
+function keyOf(message: MessageRecord): { key: MessageKey; cursor: string } {
+  let known = keys.get(message);
+  if (!known) {
+    const key = { pubDate: message.pubDate, id: message.id };
+    keys.set(message, (known = { key, cursor: encodeMessageCursor(key) }));
+  }
+  return known;
+}
+
 type Waiter = { resolve(result: IteratorResult<LiveEvent>): void; reject(error: unknown): void };
 
 /** One open stream: a bounded queue read as an async iterator (what a GraphQL subscription returns). */
@@ -51,6 +66,7 @@ export class Subscription implements AsyncIterableIterator<LiveEvent> {
    * gathers notices for a moment), is not given out again.
    */
   floor: MessageKey | null = null;
+  private encoded: { key: MessageKey; cursor: string } | undefined;
   private readonly queue: { event: LiveEvent; noticedAt: number | null }[] = [];
   private waiter: Waiter | undefined;
   private closed: StreamClosed | "done" | undefined;
@@ -74,14 +90,18 @@ export class Subscription implements AsyncIterableIterator<LiveEvent> {
   /** Gives the stream a message it has not had. */
   post(message: MessageRecord, noticedAt: number | null): void {
     if (!this.open || this.recent.has(message.id)) return;
-    const key = { pubDate: message.pubDate, id: message.id };
+    const known = keyOf(message);
+    const key = known.key;
     if (this.floor !== null && compareKeys(key, this.floor) <= 0) return;
     this.recent.add(message.id);
     if (this.recent.size > 2 * this.maxQueue) {
       const oldest = this.recent.values().next().value;
       if (oldest !== undefined) this.recent.delete(oldest);
     }
-    if (this.cursor === null || compareKeys(key, this.cursor) > 0) this.cursor = key;
+    if (this.cursor === null || compareKeys(key, this.cursor) > 0) {
+      this.cursor = key;
+      this.encoded = known;
+    }
     this.push({ kind: "POSTED", cursor: this.position(), message }, noticedAt);
   }
 
@@ -97,7 +117,10 @@ export class Subscription implements AsyncIterableIterator<LiveEvent> {
   }
 
   private position(): string {
-    return encodeMessageCursor(this.cursor ?? { pubDate: new Date(0), id: 0 });
+    const cursor = this.cursor ?? { pubDate: new Date(0), id: 0 };
+    // The cursor is reassigned from outside too (catching up, reloading): encoded again only then.
+    if (this.encoded?.key !== cursor) this.encoded = { key: cursor, cursor: encodeMessageCursor(cursor) };
+    return this.encoded.cursor;
   }
 
   private push(event: LiveEvent, noticedAt: number | null): void {
