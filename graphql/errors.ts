@@ -1,5 +1,6 @@
-import { GraphQLError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { DOMAIN_ERROR_CODES, DomainError, type DomainErrorCode, isDomainError } from "@/lib/errors";
+import { currentOutageScope, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db/availability";
 
 const DOMAIN_CODES: ReadonlySet<string> = new Set(DOMAIN_ERROR_CODES);
 
@@ -52,4 +53,82 @@ export function toDomainError(error: GraphQLError): DomainError {
     return new DomainError(code, error.message, typeof field === "string" ? field : undefined);
   }
   throw original ?? error;
+}
+
+/**
+ * The error a resolver threw, beneath graphql-js's wrapping. Not `instanceof GraphQLError`: Apollo,
+ * loaded as a Node package, and bundled code can each hold their own copy of graphql-js.
+ */
+export function thrownError(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5; depth++) {
+    const inner = (current as { originalError?: unknown } | null)?.originalError;
+    if (inner === undefined || inner === null) break;
+    current = inner;
+  }
+  return current;
+}
+
+/**
+ * Whether `error` failed because the database is away: it says so itself, or one of this request's own
+ * database calls found the server refused, full or gone (lib/db/availability), which a wrapper's
+ * message may no longer show.
+ */
+export function metDatabaseOutage(error: unknown): boolean {
+  return isDatabaseUnavailable(error) || currentOutageScope()?.metOutage === true;
+}
+
+export const UNAVAILABLE_MESSAGE = "The database is unavailable; try again in a moment";
+/** The error a client sees while the database is away: retry later, nothing is wrong with the query. */
+export const UNAVAILABLE_EXTENSIONS = {
+  code: "UNAVAILABLE",
+  retryAfterSeconds: RETRY_AFTER_SECONDS,
+} as const;
+
+/**
+ * Hides what went wrong inside (SQL, stack traces) from clients when masking is on; a database outage
+ * is told as such (`UNAVAILABLE`, with the seconds to wait), masked or not.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  mask: boolean,
+): GraphQLFormattedError {
+  const original = thrownError(error);
+  if (isDomainError(original)) {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: domainExtensions(original),
+    };
+  }
+  // A validation rule's own code (the page-size rule's BAD_USER_INPUT), which Apollo replaces with
+  // GRAPHQL_VALIDATION_FAILED.
+  const ownCode = (original as { extensions?: Record<string, unknown> } | null)?.extensions?.code;
+  if (ownCode === "BAD_USER_INPUT" && formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED") {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      extensions: (original as { extensions: Record<string, unknown> }).extensions,
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (code === undefined || code === "INTERNAL_SERVER_ERROR") {
+    if (metDatabaseOutage(error)) {
+      return {
+        message: UNAVAILABLE_MESSAGE,
+        path: formatted.path,
+        extensions: { ...UNAVAILABLE_EXTENSIONS },
+      };
+    }
+    if (mask) {
+      return {
+        message: "Internal server error",
+        path: formatted.path,
+        extensions: { code: "INTERNAL_SERVER_ERROR" },
+      };
+    }
+  }
+  return formatted;
 }

@@ -2,14 +2,8 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { dbPool, disconnectDb } from "@/lib/db/prisma";
 import { createApiToken } from "@/lib/domain/tokens";
 import { createMessage, createUser } from "@/lib/testing/fixtures";
-import {
-  createGraphQLHandler,
-  GET,
-  LIMITS,
-  POST,
-  resolveSessionViewer,
-  setSessionViewerResolver,
-} from "./http";
+import { createGraphQLHandler, GET, POST, resolveSessionViewer, setSessionViewerResolver } from "./http";
+import { LIMITS } from "./limits";
 import { viewerOf } from "./test-helpers";
 
 const URL_ = "http://localhost/api/graphql";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { runInOutageScope } from "@/lib/db/availability";
 import { DomainError } from "@/lib/errors";
 
-import { formatError } from "./http";
+import { formatError } from "./errors";
 
 /** As graphql-js hands a resolver's failure to Apollo's formatError: wrapped, code INTERNAL_SERVER_ERROR. */
 function resolverFailure(original: Error) {

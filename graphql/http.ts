@@ -4,16 +4,21 @@ import { setRequestUser } from "../lib/observability/http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { startServerAndCreateNextHandler } from "@as-integrations/next";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import type { GraphQLFormattedError } from "graphql";
-import { currentOutageScope, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db/availability";
+import { RETRY_AFTER_SECONDS } from "@/lib/db/availability";
 import { authenticateApiToken } from "@/lib/domain/tokens";
 import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { createContext, type GraphQLContext, type Viewer } from "./context";
-import { domainExtensions } from "./errors";
+import {
+  formatError,
+  metDatabaseOutage,
+  thrownError,
+  UNAVAILABLE_EXTENSIONS,
+  UNAVAILABLE_MESSAGE,
+} from "./errors";
 import { BODY_LIMITS, withBodyWithin } from "@/lib/security/body-limit";
 import { sharedLimiter } from "@/lib/security/rate-limiters";
-import { costLimitRejection, pageSizeRule } from "./limits";
+import { costLimitRejection, LIMITS, pageSizeRule } from "./limits";
 import { schema } from "./schema";
 
 /**
@@ -21,15 +26,6 @@ import { schema } from "./schema";
  * (the session). The wrapper in front of Apollo does what must happen before GraphQL runs: who is
  * calling, and whether they are over their rate.
  */
-
-/** Upper bounds for what one HTTP operation may ask; generous for real clients, fatal for abuse. */
-export const LIMITS = {
-  maxDepth: 12,
-  maxCost: 5000,
-  maxAliases: 15,
-  maxDirectives: 50,
-  maxTokens: 2000,
-} as const;
 
 /**
  * The web session, as a viewer. The lead wires next-auth here (`setSessionViewerResolver`); until
@@ -54,33 +50,6 @@ function graphqlErrorResponse(
   );
 }
 
-/**
- * The error a resolver threw, beneath graphql-js's wrapping. Not `instanceof GraphQLError`: Apollo,
- * loaded as a Node package, and bundled code can each hold their own copy of graphql-js.
- */
-function thrownError(error: unknown): unknown {
-  let current = error;
-  for (let depth = 0; depth < 5; depth++) {
-    const inner = (current as { originalError?: unknown } | null)?.originalError;
-    if (inner === undefined || inner === null) break;
-    current = inner;
-  }
-  return current;
-}
-
-/**
- * Whether `error` failed because the database is away: it says so itself, or one of this request's own
- * database calls found the server refused, full or gone (lib/db/availability), which a wrapper's
- * message may no longer show.
- */
-function metDatabaseOutage(error: unknown): boolean {
-  return isDatabaseUnavailable(error) || currentOutageScope()?.metOutage === true;
-}
-
-const UNAVAILABLE_MESSAGE = "The database is unavailable; try again in a moment";
-/** The error a client sees while the database is away: retry later, nothing is wrong with the query. */
-const UNAVAILABLE_EXTENSIONS = { code: "UNAVAILABLE", retryAfterSeconds: RETRY_AFTER_SECONDS } as const;
-
 /** HTTP 503 with Retry-After for an operation that met a database outage (Apollo would say 200). */
 const outagesAre503: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
@@ -94,54 +63,6 @@ const outagesAre503: ApolloServerPlugin<GraphQLContext> = {
     };
   },
 };
-
-/**
- * Hides what went wrong inside (SQL, stack traces) from clients when masking is on; a database outage
- * is told as such (`UNAVAILABLE`, with the seconds to wait), masked or not.
- */
-export function formatError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  mask: boolean,
-): GraphQLFormattedError {
-  const original = thrownError(error);
-  if (isDomainError(original)) {
-    return {
-      message: formatted.message,
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: domainExtensions(original),
-    };
-  }
-  // A validation rule's own code (the page-size rule's BAD_USER_INPUT), which Apollo replaces with
-  // GRAPHQL_VALIDATION_FAILED.
-  const ownCode = (original as { extensions?: Record<string, unknown> } | null)?.extensions?.code;
-  if (ownCode === "BAD_USER_INPUT" && formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED") {
-    return {
-      message: formatted.message,
-      locations: formatted.locations,
-      extensions: (original as { extensions: Record<string, unknown> }).extensions,
-    };
-  }
-  const code = formatted.extensions?.code;
-  if (code === undefined || code === "INTERNAL_SERVER_ERROR") {
-    if (metDatabaseOutage(error)) {
-      return {
-        message: UNAVAILABLE_MESSAGE,
-        path: formatted.path,
-        extensions: { ...UNAVAILABLE_EXTENSIONS },
-      };
-    }
-    if (mask) {
-      return {
-        message: "Internal server error",
-        path: formatted.path,
-        extensions: { code: "INTERNAL_SERVER_ERROR" },
-      };
-    }
-  }
-  return formatted;
-}
 
 export type GraphQLHandlerOptions = {
   /** Per API token, signed-in user or (anonymous) client address; shared by every instance. */

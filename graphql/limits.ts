@@ -1,6 +1,15 @@
 import { GraphQLError, Kind, type ValidationContext, type ValidationRule, visit } from "graphql";
 import { MAX_PAGE_SIZE } from "@/lib/domain/pagination";
 
+/** Upper bounds for what one HTTP operation may ask; generous for real clients, fatal for abuse. */
+export const LIMITS = {
+  maxDepth: 12,
+  maxCost: 5000,
+  maxAliases: 15,
+  maxDirectives: 50,
+  maxTokens: 2000,
+} as const;
+
 /**
  * Validation rules of `/api/graphql` that explain themselves. A literal `first` outside 1..100 is
  * the caller's mistake, said as such (the resolvers say the same for a `first` given by variable);

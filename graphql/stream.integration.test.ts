@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/db/prisma";
 import { postMessage } from "@/lib/domain/messages";
@@ -29,12 +31,31 @@ function request(
   });
 }
 
-const handle = createStreamHandler({
+const streamHandler = createStreamHandler({
   resolveSessionViewer: async () => null,
   streamsPerUser: 2,
   streamsPerAddress: 1,
   maskErrors: true,
 });
+// On node:http, as the custom server serves it (lib/server/http-server.ts).
+const server = http.createServer((req, res) => void streamHandler(req, res));
+const origin = new Promise<string>((resolve) =>
+  server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+);
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+/** Sends the request to the handler over HTTP. */
+async function handle(req: Request): Promise<Response> {
+  const url = new URL(req.url);
+  return fetch(`${await origin}${url.pathname}${url.search}`, {
+    method: req.method,
+    headers: req.headers,
+    body: req.body ? await req.text() : undefined,
+  });
+}
 
 async function codeOf(response: Response): Promise<string | undefined> {
   const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };

@@ -1,12 +1,13 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { endSession, sessionViewer, startSession, type SessionLifetime } from "../domain/sessions";
+import { endSession, sessionViewer, startSession } from "../domain/sessions";
 import { verifyCredentials } from "../domain/users";
 import { setRequestUser } from "../observability/http";
 import { logger } from "../observability/logger";
 import { loginThrottle } from "../security/login-throttle";
 import { clientAddress } from "../server/client-address";
 import { authSecret } from "./secret";
+import { SESSION_LIFETIME, SESSION_MAX_AGE_SECONDS } from "./session-cookie";
 
 export type Role = "USER" | "ADMIN";
 
@@ -50,13 +51,6 @@ export class SignInThrottled extends CredentialsSignin {
     this.code = "throttled";
   }
 }
-
-export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
-/** Sessions roll: one used within a week stays; its expiry is written at most once a day. */
-const SESSION_LIFETIME: SessionLifetime = {
-  maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
-  renewAfterSeconds: 24 * 60 * 60,
-};
 
 /**
  * The credentials check of every sign-in route (the `/login` form and next-auth's own

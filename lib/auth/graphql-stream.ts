@@ -1,24 +1,19 @@
-import { createStreamHandler } from "@/graphql/stream";
+import { createStreamHandler, type StreamHandler } from "@/graphql/stream";
 import { env } from "@/lib/env";
-import { currentUser } from "./auth";
+import { viewerFromSessionCookie } from "./session-cookie";
 
-// The live stream accepts the web session like /api/graphql does (lib/auth/graphql-session.ts).
-const store = globalThis as unknown as { minitwitStreamHandler?: (req: Request) => Promise<Response> };
+export { LIVE_STREAM_PATH } from "@/graphql/stream";
 
-function handler(): (req: Request) => Promise<Response> {
-  store.minitwitStreamHandler ??= createStreamHandler({
-    resolveSessionViewer: () => currentUser(),
+/**
+ * `/api/graphql/stream` as the custom server serves it: the session cookie is accepted like
+ * /api/graphql accepts it, read without next-auth's request context (which exists only inside
+ * Next.js).
+ */
+export function liveStreamHandler(): StreamHandler {
+  return createStreamHandler({
+    resolveSessionViewer: viewerFromSessionCookie,
     streamsPerUser: env().liveStreamsPerUser,
     streamsPerAddress: env().liveStreamsPerAddress,
     maskErrors: env().nodeEnv === "production",
   });
-  return store.minitwitStreamHandler;
-}
-
-export function GET(req: Request): Promise<Response> {
-  return handler()(req);
-}
-
-export function POST(req: Request): Promise<Response> {
-  return handler()(req);
 }

@@ -29,6 +29,8 @@ export type HubOptions = {
   maxCatchUp?: number;
   /** How long a follow (or its absence) is believed before the table is asked again. */
   followCacheMs?: number;
+  /** How long notices are gathered, from the first, before they are processed as one batch. */
+  batchMs?: number;
 };
 
 /** Notices waiting for processing; past this the hub gives up on them and lets every stream catch up. */
@@ -37,12 +39,34 @@ const MAX_PENDING = 10_000;
 const FETCH_CHUNK = 500;
 const MAX_FOLLOW_CACHE = 100_000;
 
+/**
+ * A message's key and its encoded cursor, made once and shared by every stream it reaches (a thousand
+ * streams would otherwise each allocate and encode the same).
+ */
+const keys = new WeakMap<MessageRecord, { key: MessageKey; cursor: string }>();
+
+function keyOf(message: MessageRecord): { key: MessageKey; cursor: string } {
+  let known = keys.get(message);
+  if (!known) {
+    const key = { pubDate: message.pubDate, id: message.id };
+    keys.set(message, (known = { key, cursor: encodeMessageCursor(key) }));
+  }
+  return known;
+}
+
 type Waiter = { resolve(result: IteratorResult<LiveEvent>): void; reject(error: unknown): void };
 
 /** One open stream: a bounded queue read as an async iterator (what a GraphQL subscription returns). */
 export class Subscription implements AsyncIterableIterator<LiveEvent> {
   /** The newest message given to this stream (or where it started). */
   cursor: MessageKey | null = null;
+  /**
+   * Where the stream started (the client's `Last-Event-ID`, or the newest message then): the client
+   * has what is at or before it, so a notice for such a message, arriving after the catch-up (the hub
+   * gathers notices for a moment), is not given out again.
+   */
+  floor: MessageKey | null = null;
+  private encoded: { key: MessageKey; cursor: string } | undefined;
   private readonly queue: { event: LiveEvent; noticedAt: number | null }[] = [];
   private waiter: Waiter | undefined;
   private closed: StreamClosed | "done" | undefined;
@@ -66,13 +90,18 @@ export class Subscription implements AsyncIterableIterator<LiveEvent> {
   /** Gives the stream a message it has not had. */
   post(message: MessageRecord, noticedAt: number | null): void {
     if (!this.open || this.recent.has(message.id)) return;
+    const known = keyOf(message);
+    const key = known.key;
+    if (this.floor !== null && compareKeys(key, this.floor) <= 0) return;
     this.recent.add(message.id);
     if (this.recent.size > 2 * this.maxQueue) {
       const oldest = this.recent.values().next().value;
       if (oldest !== undefined) this.recent.delete(oldest);
     }
-    const key = { pubDate: message.pubDate, id: message.id };
-    if (this.cursor === null || compareKeys(key, this.cursor) > 0) this.cursor = key;
+    if (this.cursor === null || compareKeys(key, this.cursor) > 0) {
+      this.cursor = key;
+      this.encoded = known;
+    }
     this.push({ kind: "POSTED", cursor: this.position(), message }, noticedAt);
   }
 
@@ -82,12 +111,16 @@ export class Subscription implements AsyncIterableIterator<LiveEvent> {
 
   reload(to: MessageKey): void {
     this.cursor = to;
+    this.floor = to;
     this.recent.clear();
     this.push({ kind: "RELOAD", cursor: this.position() }, null);
   }
 
   private position(): string {
-    return encodeMessageCursor(this.cursor ?? { pubDate: new Date(0), id: 0 });
+    const cursor = this.cursor ?? { pubDate: new Date(0), id: 0 };
+    // The cursor is reassigned from outside too (catching up, reloading): encoded again only then.
+    if (this.encoded?.key !== cursor) this.encoded = { key: cursor, cursor: encodeMessageCursor(cursor) };
+    return this.encoded.cursor;
   }
 
   private push(event: LiveEvent, noticedAt: number | null): void {
@@ -163,11 +196,13 @@ export class LiveHub {
   private readonly maxQueue: number;
   private readonly maxCatchUp: number;
   private readonly followCacheMs: number;
+  private readonly batchMs: number;
 
   constructor(options: HubOptions = {}) {
     this.maxQueue = options.maxQueue ?? 256;
     this.maxCatchUp = options.maxCatchUp ?? 100;
     this.followCacheMs = options.followCacheMs ?? 5_000;
+    this.batchMs = options.batchMs ?? 25;
   }
 
   get size(): number {
@@ -188,8 +223,11 @@ export class LiveHub {
     }
     this.enqueue(async () => {
       if (!subscription.open) return;
-      if (after === null) subscription.cursor = await newestKey();
-      else await this.catchUp(subscription, after);
+      if (after === null) subscription.cursor = subscription.floor = await newestKey();
+      else {
+        subscription.floor = after;
+        await this.catchUp(subscription, after);
+      }
       if (subscription.open) this.subscriptions.add(subscription);
     });
     return subscription;
@@ -216,13 +254,15 @@ export class LiveHub {
     this.pending.push({ notice, noticedAt: performance.now() });
     if (this.scheduled) return;
     this.scheduled = true;
-    // Notices that arrive together (one burst of commits) are read with one statement.
-    setImmediate(() => {
+    // Notices that arrive within `batchMs` of each other are read with one statement and reach each
+    // stream together, in one socket write (graphql/stream.ts): under load the fan-out's cost grows
+    // with the batches, not with the messages, for at most `batchMs` of added latency.
+    setTimeout(() => {
       this.scheduled = false;
       const batch = this.pending;
       this.pending = [];
       this.enqueue(() => this.process(batch));
-    });
+    }, this.batchMs);
   }
 
   /** The listener lost notices (a database restart): every stream reads what it missed. */

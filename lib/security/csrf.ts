@@ -46,7 +46,11 @@ function hostOf(origin: string): string | null {
 
 /** The check applied to a Fetch API request. */
 export function checkRequest(request: Request): CsrfVerdict {
-  const headers = request.headers;
+  return checkRequestHeaders(request.headers);
+}
+
+/** The same check on the headers alone (a request not seen as a Fetch API `Request`). */
+export function checkRequestHeaders(headers: Headers): CsrfVerdict {
   const forwardedHost = headers.get("x-forwarded-host")?.split(",")[0]?.trim();
   return checkRequestOrigin({
     secFetchSite: headers.get("sec-fetch-site"),

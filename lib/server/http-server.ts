@@ -39,15 +39,19 @@ function standaloneConfig(dir: string): NextConfig | undefined {
   return config;
 }
 
+function pathnameOf(url: string | undefined): string {
+  if (url === undefined) return "/";
+  const end = url.indexOf("?");
+  return end === -1 ? url : url.slice(0, end);
+}
+
 /**
  * Next.js means to answer an undecodable dynamic segment (`/sim/msgs/%FF`) with 400, but its check
  * misses the error class its route runtime throws and the request ends in a plain-text 500. A path
  * without `%` is always decodable, so the common case costs one `includes`.
  */
 function hasDecodablePath(url: string | undefined): boolean {
-  if (url === undefined) return true;
-  const end = url.indexOf("?");
-  const pathname = end === -1 ? url : url.slice(0, end);
+  const pathname = pathnameOf(url);
   if (!pathname.includes("%")) return true;
   try {
     decodeURIComponent(pathname);
@@ -135,6 +139,9 @@ function refuseDeclaredBody(req: http.IncomingMessage, res: http.ServerResponse)
 
 export type RequestObserver = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
+/** A path this server answers itself, on node:http's request and response, instead of Next.js. */
+export type OwnRoute = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+
 /**
  * A plain node:http server around Next's request handler: it lets the process own its lifecycle
  * (drain on SIGTERM, close the database last) and see every request for logs and metrics.
@@ -146,6 +153,11 @@ export async function startHttpServer(options: {
   dir?: string;
   observe?: RequestObserver;
   onError?: (error: unknown, req: http.IncomingMessage) => void;
+  /**
+   * Paths served here rather than by Next.js, by exact pathname: the live stream
+   * (`/api/graphql/stream`), whose events are written straight to the socket.
+   */
+  routes?: ReadonlyMap<string, OwnRoute>;
 }): Promise<HttpServer> {
   const app = next({
     dev: options.dev,
@@ -194,7 +206,7 @@ export async function startHttpServer(options: {
       res.end('{"status": 400, "error_msg": "The URL path is not valid percent-encoded UTF-8"}');
       return;
     }
-    runInOutageScope(scope, () => handle(req, res)).catch((error: unknown) => {
+    const failed = (error: unknown) => {
       options.onError?.(error, req);
       if (!res.headersSent) {
         const outage = scope.metOutage || isDatabaseUnavailable(error);
@@ -209,7 +221,9 @@ export async function startHttpServer(options: {
       } else {
         res.destroy();
       }
-    });
+    };
+    const own = options.routes?.get(pathnameOf(req.url));
+    runInOutageScope(scope, () => (own ? own(req, res) : handle(req, res))).catch(failed);
   });
   // Longer than common load-balancer idle timeouts, so the balancer closes first.
   server.keepAliveTimeout = 65_000;

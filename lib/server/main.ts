@@ -12,6 +12,7 @@ import { setPhase } from "./lifecycle";
 import { startHttpServer, type HttpServer } from "./http-server";
 import { warmUp } from "./warm-up";
 import { startLive } from "../live/live";
+import { LIVE_STREAM_PATH, liveStreamHandler } from "../auth/graphql-stream";
 
 function buildExists(dir: string): boolean {
   return existsSync(path.join(dir, ".next", "BUILD_ID"));
@@ -94,6 +95,7 @@ export async function main(argv: string[]): Promise<void> {
       host: config.host,
       port: config.port,
       observe: observeRequest,
+      routes: new Map([[LIVE_STREAM_PATH, liveStreamHandler()]]),
       onError: (error, req) => logger().error({ err: error, url: req.url }, "request failed"),
     });
   } catch (error) {

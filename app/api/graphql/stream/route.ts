@@ -1,1 +1,0 @@
-export { GET, POST } from "@/lib/auth/graphql-stream";
