@@ -3,7 +3,7 @@
  * builds the app and its image from local base images (docker/local-images.sh, no registry), makes a
  * single-node swarm, deploys docker/stack.yml with docker/deploy.sh (the proxy, 3 app replicas,
  * PostgreSQL, the migration job, Prometheus), and under the course's simulator load through the
- * proxy on 127.0.0.1 (a new connection per request, 0.3 s timeout) checks:
+ * proxy on this host's own address (a new connection per request, 0.3 s timeout) checks:
  *   - a rolling update to a new image tag (start-first): no request fails;
  *   - an update to an image whose health check fails: Swarm rolls back by itself, no request fails;
  *   - `docker kill` of one app task: Swarm replaces it, and no acknowledged write is missing from
@@ -23,7 +23,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
@@ -48,7 +48,23 @@ const LOCAL_IMAGES = [
 /** The services there are images for here; Grafana, Loki, Alloy and Alertmanager stay static. */
 const DEPLOYED = ["proxy", "app", "postgres", "prometheus"];
 const REPLICAS = 3;
-const PROXY = "http://127.0.0.1";
+/**
+ * This host's own address on its network (not loopback, not a Docker bridge): the load and the probes
+ * go to the proxy through it, so their packets keep it as their source. A connection to 127.0.0.1
+ * would reach a host-mode port through Docker's userland proxy instead, which connects from the
+ * docker_gwbridge gateway: the app could then only log that address, whatever the client was.
+ * Falls back to 127.0.0.1 on a host with no such address.
+ */
+function hostAddress(): string {
+  for (const [name, addresses] of Object.entries(networkInterfaces())) {
+    if (name === "lo" || /^(docker|br-|veth|docker_gwbridge)/.test(name)) continue;
+    const v4 = addresses?.find((address) => address.family === "IPv4" && !address.internal);
+    if (v4) return v4.address;
+  }
+  return "127.0.0.1";
+}
+const CLIENT_ADDRESS = hostAddress();
+const PROXY = `http://${CLIENT_ADDRESS}`;
 const PROMETHEUS = "http://127.0.0.1:9090";
 const SECRETS = [
   "database_url",
@@ -647,26 +663,16 @@ async function main(): Promise<number> {
     if (rules.loaded !== rules.expected || rules.expected === 0) failures.push("alert rules not all loaded");
 
     const clients = await loggedClients();
-    const edgePrefix = "10.231.0.";
-    const gateway = await dockerOut(
-      "network",
-      "inspect",
-      "docker_gwbridge",
-      "--format",
-      "{{(index .IPAM.Config 0).Gateway}}",
-    );
     summary.push(
       `client addresses in the app's /sim request lines: ${[...clients].map(([a, n]) => `${a} (${n})`).join(", ") || "none"}`,
     );
-    // A client on this host reaches the proxy's host-mode port through Docker's port publishing, which
-    // connects from the host's side of the docker_gwbridge network: that is the address the proxy saw.
-    const expected = new Set(["127.0.0.1", "::ffff:127.0.0.1", gateway]);
+    // The load came from this host's address (PROXY): the app must log exactly that, as the proxy saw
+    // it by the TRUST_PROXY rule, never the proxy's own (edge network) or Docker's gateway address.
+    const expected = new Set([CLIENT_ADDRESS, `::ffff:${CLIENT_ADDRESS}`]);
     if (clients.size === 0) failures.push("no /sim request line with a client address in the app's logs");
     for (const address of clients.keys()) {
-      if (address.startsWith(edgePrefix) || !expected.has(address)) {
-        failures.push(
-          `the app logged client ${address}, not this host's address (${[...expected].join(", ")})`,
-        );
+      if (!expected.has(address)) {
+        failures.push(`the app logged client ${address}, not the load's address ${CLIENT_ADDRESS}`);
       }
     }
   } catch (error) {
