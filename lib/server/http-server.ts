@@ -50,8 +50,7 @@ function pathnameOf(url: string | undefined): string {
  * misses the error class its route runtime throws and the request ends in a plain-text 500. A path
  * without `%` is always decodable, so the common case costs one `includes`.
  */
-function hasDecodablePath(url: string | undefined): boolean {
-  const pathname = pathnameOf(url);
+function hasDecodablePath(pathname: string): boolean {
   if (!pathname.includes("%")) return true;
   try {
     decodeURIComponent(pathname);
@@ -118,8 +117,7 @@ function refuseMethod(req: http.IncomingMessage, res: http.ServerResponse): bool
  * declares a huge body and sends none would otherwise hold the request until the server's time-outs.
  * The connection is closed after the answer: the rest of that body is not read.
  */
-function refuseDeclaredBody(req: http.IncomingMessage, res: http.ServerResponse): boolean {
-  const pathname = (req.url ?? "/").split("?", 1)[0]!;
+function refuseDeclaredBody(pathname: string, req: http.IncomingMessage, res: http.ServerResponse): boolean {
   if (!declaresTooLargeBody(pathname, req.headers["content-length"])) return false;
   const bytes = bodyLimitFor(pathname);
   const limit = bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
@@ -199,8 +197,9 @@ export async function startHttpServer(options: {
     const scope: OutageScope = { metOutage: false };
     outagesAre503(res, scope);
     if (refuseMethod(req, res)) return;
-    if (refuseDeclaredBody(req, res)) return;
-    if (!hasDecodablePath(req.url)) {
+    const pathname = pathnameOf(req.url);
+    if (refuseDeclaredBody(pathname, req, res)) return;
+    if (!hasDecodablePath(pathname)) {
       res.statusCode = 400;
       res.setHeader("content-type", "application/json");
       res.end('{"status": 400, "error_msg": "The URL path is not valid percent-encoded UTF-8"}');
@@ -222,7 +221,7 @@ export async function startHttpServer(options: {
         res.destroy();
       }
     };
-    const own = options.routes?.get(pathnameOf(req.url));
+    const own = options.routes?.get(pathname);
     runInOutageScope(scope, () => (own ? own(req, res) : handle(req, res))).catch(failed);
   });
   // Longer than common load-balancer idle timeouts, so the balancer closes first.
