@@ -16,7 +16,7 @@ const nextConfig = {
     "graphql",
     "@graphql-tools/schema",
   ],
-  // Read from node_modules at run time (lib/web/sim-docs.ts), which the tracer cannot see.
+  // Read from node_modules at run time (app/_web/sim-docs.ts), which the tracer cannot see.
   outputFileTracingIncludes: {
     "/docs/sim": ["./node_modules/swagger-ui-dist/package.json"],
     "/docs/sim/assets/[file]": [

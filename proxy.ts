@@ -1,10 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy, createNonce, STATIC_SECURITY_HEADERS } from "./lib/security/headers";
-import { env } from "./lib/env";
-import { GRAVATAR_ORIGIN } from "./lib/avatar";
+import { env } from "./lib/runtime/env";
+import { GRAVATAR_ORIGIN } from "./lib/avatar/avatar";
 import { isMessageCursor } from "./lib/domain/pagination";
-import { FLASH_COOKIE, FLASH_HEADER, toHeaderValue } from "./lib/web/flash";
-import { refusalPage } from "./lib/web/form-route";
+import { FLASH_COOKIE, FLASH_HEADER, toHeaderValue } from "./app/_web/flash";
+import { refusalPage } from "./app/_web/form-route";
 
 /**
  * Runs before every page of the web UI (never for the simulator API, GraphQL, metrics, health checks,

@@ -6,8 +6,8 @@ import { SubmitButton } from "@/components/forms/SubmitButton";
 import { PageShell } from "@/components/PageShell";
 import { TimelineSection } from "@/components/TimelineSection";
 import { currentUser } from "@/lib/auth/auth";
-import { feedbackFor, readFlash } from "@/lib/web/read-flash";
-import { afterParam, pathWithCursor } from "@/lib/web/timeline-page";
+import { feedbackFor, readFlash } from "@/app/_web/read-flash";
+import { afterParam, pathWithCursor } from "@/app/_web/timeline-page";
 
 // The title template applies to child segments only, and this page shares the root segment.
 export const metadata: Metadata = { title: { absolute: "My Timeline | MiniTwit" } };

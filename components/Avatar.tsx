@@ -1,4 +1,4 @@
-import { AVATAR_SIZE } from "@/lib/avatar-size";
+import { AVATAR_SIZE } from "@/lib/avatar/size";
 
 /**
  * A plain `<img>`: avatars are the app's own tiny SVG identicons (or Gravatar's 48px images), so

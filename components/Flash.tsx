@@ -1,6 +1,6 @@
 import type { SessionUser } from "@/lib/auth/auth";
-import type { Flash as FlashValue } from "@/lib/web/flash";
-import { markupEscape } from "@/lib/web/markup-escape";
+import type { Flash as FlashValue } from "@/app/_web/flash";
+import { markupEscape } from "@/app/_web/markup-escape";
 import { FlagButton } from "./FlagButton";
 
 /** The original's flashes: shown once, on the page after the action. */

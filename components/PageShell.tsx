@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { SessionUser } from "@/lib/auth/auth";
-import type { Flash as FlashValue } from "@/lib/web/flash";
+import type { Flash as FlashValue } from "@/app/_web/flash";
 import { Flash } from "./Flash";
 import { SiteHeader } from "./SiteHeader";
 

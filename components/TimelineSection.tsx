@@ -7,8 +7,8 @@ import {
   WebUserTimelineDocument,
 } from "@/graphql/generated/operations";
 import type { SessionUser } from "@/lib/auth/auth";
-import { webContext } from "@/lib/web/graphql";
-import { orNotFoundOnBadCursor, TIMELINE_PAGE_SIZE } from "@/lib/web/timeline-page";
+import { webContext } from "@/app/_web/graphql";
+import { orNotFoundOnBadCursor, TIMELINE_PAGE_SIZE } from "@/app/_web/timeline-page";
 import { LiveTimeline } from "./LiveTimeline";
 import { Timeline } from "./Timeline";
 

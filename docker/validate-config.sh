@@ -231,7 +231,7 @@ check_dashboards_json() {
 step "dashboards are valid JSON" check_dashboards_json
 
 check_dashboards_promql() {
-  node_modules/.bin/tsx lib/cli/check-dashboard-metrics.ts --promql-rules "$work/dashboard-queries.yml" &&
+  node_modules/.bin/tsx lib/tools/cli/check-dashboard-metrics.ts --promql-rules "$work/dashboard-queries.yml" &&
     promtool check rules "$work/dashboard-queries.yml"
 }
 step "dashboard queries are valid PromQL (promtool)" check_dashboards_promql
@@ -256,7 +256,7 @@ step "YAML files parse" check_yaml
 
 if [[ -n "${METRICS_FILE:-}" ]]; then
   step "dashboard and alert metrics exist in $METRICS_FILE" \
-    node_modules/.bin/tsx lib/cli/check-dashboard-metrics.ts "$METRICS_FILE"
+    node_modules/.bin/tsx lib/tools/cli/check-dashboard-metrics.ts "$METRICS_FILE"
 fi
 
 # --- Terraform, workflows, shell ------------------------------------------------------------------------

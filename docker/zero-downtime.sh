@@ -104,7 +104,7 @@ start_instance() {
   PORT="$port" HOST=127.0.0.1 DATABASE_URL="$database_url" MIGRATE_ON_START=false AUTH_SECRET="$auth_secret" \
     SIMULATOR_PASSWORD='super_safe!' METRICS_ALLOWED_NETWORKS=127.0.0.0/8 \
     SHUTDOWN_DRAIN_SECONDS="$drain" SHUTDOWN_TIMEOUT_SECONDS=20 LOG_LEVEL=warn NODE_ENV=production \
-    node --import tsx lib/cli/start.ts >>"$work/app$i.log" 2>&1 &
+    node --import tsx lib/tools/cli/start.ts >>"$work/app$i.log" 2>&1 &
   app_pids[i]=$!
 }
 

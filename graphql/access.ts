@@ -1,5 +1,5 @@
-import { env } from "@/lib/env";
-import { DomainError } from "@/lib/errors";
+import { env } from "@/lib/runtime/env";
+import { DomainError } from "@/lib/domain/errors";
 import type { UserSelector } from "@/lib/domain/messages";
 import { MAX_PAGE_SIZE, pageSize } from "@/lib/domain/pagination";
 import type { GraphQLContext, Viewer } from "./context";

@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { DOMAIN_ERROR_CODES, DomainError, type DomainErrorCode, isDomainError } from "@/lib/errors";
+import { DOMAIN_ERROR_CODES, DomainError, type DomainErrorCode, isDomainError } from "@/lib/domain/errors";
 import { currentOutageScope, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db/availability";
 
 const DOMAIN_CODES: ReadonlySet<string> = new Set(DOMAIN_ERROR_CODES);

@@ -1,4 +1,4 @@
-import { DomainError } from "@/lib/errors";
+import { DomainError } from "@/lib/domain/errors";
 
 export type NodeType = "User" | "Message" | "ApiToken";
 const NODE_TYPES: readonly NodeType[] = ["User", "Message", "ApiToken"];

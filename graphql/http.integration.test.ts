@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { dbPool, disconnectDb } from "@/lib/db/prisma";
 import { createApiToken } from "@/lib/domain/tokens";
-import { createMessage, createUser } from "@/lib/testing/fixtures";
+import { createMessage, createUser } from "@/e2e/support/fixtures";
 import { createGraphQLHandler, GET, POST, resolveSessionViewer, setSessionViewerResolver } from "./http";
 import { LIMITS } from "./limits";
 import { viewerOf } from "./test-helpers";

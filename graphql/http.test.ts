@@ -2,7 +2,7 @@ import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
 
 import { runInOutageScope } from "@/lib/db/availability";
-import { DomainError } from "@/lib/errors";
+import { DomainError } from "@/lib/domain/errors";
 
 import { formatError } from "./errors";
 

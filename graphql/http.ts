@@ -6,8 +6,8 @@ import { startServerAndCreateNextHandler } from "@as-integrations/next";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { RETRY_AFTER_SECONDS } from "@/lib/db/availability";
 import { authenticateApiToken } from "@/lib/domain/tokens";
-import { env } from "@/lib/env";
-import { isDomainError } from "@/lib/errors";
+import { env } from "@/lib/runtime/env";
+import { isDomainError } from "@/lib/domain/errors";
 import { createContext, type GraphQLContext, type Viewer } from "./context";
 import {
   formatError,

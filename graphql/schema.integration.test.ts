@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/db/prisma";
 import { follow } from "@/lib/domain/follows";
-import { createMessage, createUser, uniqueName } from "@/lib/testing/fixtures";
-import { countQueries } from "@/lib/testing/query-counter";
+import { createMessage, createUser, uniqueName } from "@/e2e/support/fixtures";
+import { countQueries } from "@/e2e/support/query-counter";
 import { createContext } from "./context";
 import { runOperation } from "./execute";
 import { toGlobalId } from "./global-id";

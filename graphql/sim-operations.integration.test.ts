@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/db/prisma";
-import { env } from "@/lib/env";
-import { DomainError } from "@/lib/errors";
-import { createMessage, createUser, uniqueName } from "@/lib/testing/fixtures";
-import { countQueries } from "@/lib/testing/query-counter";
+import { env } from "@/lib/runtime/env";
+import { DomainError } from "@/lib/domain/errors";
+import { createMessage, createUser, uniqueName } from "@/e2e/support/fixtures";
+import { countQueries } from "@/e2e/support/query-counter";
 import { runOperation, runOperationOrThrow } from "./execute";
 import {
   SimFollowDocument,

@@ -5,7 +5,7 @@ import { disconnectDb } from "@/lib/db/prisma";
 import { postMessage } from "@/lib/domain/messages";
 import { decodeMessageCursor } from "@/lib/domain/pagination";
 import { setPhase } from "@/lib/server/lifecycle";
-import { createUser } from "@/lib/testing/fixtures";
+import { createUser } from "@/e2e/support/fixtures";
 import { createStreamHandler } from "./stream";
 
 afterAll(disconnectDb);

@@ -12,7 +12,7 @@ import {
 } from "graphql";
 import { authenticateApiToken } from "@/lib/domain/tokens";
 import { decodeMessageCursor } from "@/lib/domain/pagination";
-import { isDomainError } from "@/lib/errors";
+import { isDomainError } from "@/lib/domain/errors";
 import type { LiveEvent } from "@/lib/live/hub";
 import { claimStreamSlot, type StreamSlot } from "@/lib/live/stream-slots";
 import { liveMetrics } from "@/lib/live/metrics";

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 
-import { env } from "@/lib/env";
+import { env } from "@/lib/runtime/env";
 
 let expected: Buffer | undefined;
 

@@ -1,5 +1,5 @@
 import { RETRY_AFTER_SECONDS } from "@/lib/db/availability";
-import { assertUnreachable, type DomainError } from "@/lib/errors";
+import { assertUnreachable, type DomainError } from "@/lib/domain/errors";
 
 import { errorResponse, forbidden } from "./responses";
 

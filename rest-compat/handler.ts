@@ -1,9 +1,9 @@
 import { createContext, type GraphQLContext } from "@/graphql/context";
 import { runOperationOrThrow } from "@/graphql/execute";
 import { SimRecordLatestDocument } from "@/graphql/generated/operations";
-import { env } from "@/lib/env";
+import { env } from "@/lib/runtime/env";
 import { currentOutageScope, isDatabaseUnavailable, noteDatabaseUnavailable } from "@/lib/db/availability";
-import { isDomainError } from "@/lib/errors";
+import { isDomainError } from "@/lib/domain/errors";
 import { logger } from "@/lib/observability/logger";
 import { parseNetworkList, type NetworkList } from "@/lib/observability/networks";
 import { clientAddress } from "@/lib/server/client-address";

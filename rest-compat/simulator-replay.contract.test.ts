@@ -7,9 +7,9 @@ import { randomBytes } from "node:crypto";
 
 import { expect, it } from "vitest";
 
-import { generateScenario } from "@/lib/simulator/generate";
-import { formatErrorLine, type ActionError } from "@/lib/simulator/report";
-import { runScenario } from "@/lib/simulator/runner";
+import { generateScenario } from "@/lib/tools/simulator/generate";
+import { formatErrorLine, type ActionError } from "@/lib/tools/simulator/report";
+import { runScenario } from "@/lib/tools/simulator/runner";
 
 const BASE = `${process.env.MINITWIT_TEST_URL ?? "http://127.0.0.1:3000"}/sim`;
 

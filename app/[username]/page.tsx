@@ -8,9 +8,9 @@ import { TimelineSection } from "@/components/TimelineSection";
 import { runOperationOrThrow } from "@/graphql/execute";
 import { WebUserProfileDocument } from "@/graphql/generated/operations";
 import { currentUser } from "@/lib/auth/auth";
-import { webContext } from "@/lib/web/graphql";
-import { readFlash } from "@/lib/web/read-flash";
-import { afterParam, pathWithCursor } from "@/lib/web/timeline-page";
+import { webContext } from "@/app/_web/graphql";
+import { readFlash } from "@/app/_web/read-flash";
+import { afterParam, pathWithCursor } from "@/app/_web/timeline-page";
 
 type Props = {
   params: Promise<{ username: string }>;

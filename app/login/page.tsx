@@ -5,12 +5,12 @@ import { SubmitButton } from "@/components/forms/SubmitButton";
 import { TextField } from "@/components/forms/TextField";
 import { PageShell } from "@/components/PageShell";
 import { currentUser } from "@/lib/auth/auth";
-import { signInErrorText } from "@/lib/web/forms/login";
-import { feedbackFor, readFlash } from "@/lib/web/read-flash";
+import { signInErrorText } from "@/app/_web/forms/login";
+import { feedbackFor, readFlash } from "@/app/_web/read-flash";
 
 export const metadata: Metadata = { title: "Sign In" };
 
-/** The form; its post is handled by `lib/web/forms/login.ts` (see `proxy.ts`). */
+/** The form; its post is handled by `app/_web/forms/login.ts` (see `proxy.ts`). */
 export default async function LoginPage({
   searchParams,
 }: {

@@ -1,1 +1,1 @@
-export { GET, POST } from "@/lib/web/forms/logout";
+export { GET, POST } from "@/app/_web/forms/logout";

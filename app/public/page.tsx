@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { PageShell } from "@/components/PageShell";
 import { TimelineSection } from "@/components/TimelineSection";
 import { currentUser } from "@/lib/auth/auth";
-import { readFlash } from "@/lib/web/read-flash";
-import { afterParam, pathWithCursor } from "@/lib/web/timeline-page";
+import { readFlash } from "@/app/_web/read-flash";
+import { afterParam, pathWithCursor } from "@/app/_web/timeline-page";
 
 export const metadata: Metadata = { title: "Public Timeline" };
 

@@ -5,11 +5,11 @@ import { SubmitButton } from "@/components/forms/SubmitButton";
 import { TextField } from "@/components/forms/TextField";
 import { PageShell } from "@/components/PageShell";
 import { currentUser } from "@/lib/auth/auth";
-import { feedbackFor, readFlash } from "@/lib/web/read-flash";
+import { feedbackFor, readFlash } from "@/app/_web/read-flash";
 
 export const metadata: Metadata = { title: "Sign Up" };
 
-/** The form; its post is handled by `lib/web/forms/register.ts` (see `proxy.ts`). */
+/** The form; its post is handled by `app/_web/forms/register.ts` (see `proxy.ts`). */
 export default async function RegisterPage() {
   const [viewer, flash] = await Promise.all([currentUser(), readFlash()]);
   if (viewer) redirect("/");

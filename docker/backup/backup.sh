@@ -6,7 +6,7 @@
 # simulator may write meanwhile: what was committed before the dump began is in it).
 #
 # The `backup` service of docker/compose.yml and docker/stack.yml runs it in the postgres image;
-# lib/faults/backup-restore.ts runs it once (BACKUP_ONCE=1) against a throwaway server. Restore with
+# lib/tools/faults/backup-restore.ts runs it once (BACKUP_ONCE=1) against a throwaway server. Restore with
 # `npm run db:restore -- <file>` (README, "Backups"). Connection settings are libpq's (PGHOST, PGPORT,
 # PGUSER, PGDATABASE); PGPASSWORD_FILE names a file holding the password (a Docker secret).
 set -euo pipefail

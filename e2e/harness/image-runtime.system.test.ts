@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../lib/db/test-database";
 import { freePort } from "../../lib/server/free-port";
-import { exampleMinitwit, writeMinitwitDatabase } from "../../lib/testing/minitwit-db";
+import { exampleMinitwit, writeMinitwitDatabase } from "../support/minitwit-db";
 import { LIVE_SUBSCRIPTION, liveEvent, openSseStream, type SseEvent } from "../../lib/live/sse-client";
 import { tempDir } from "./server";
 

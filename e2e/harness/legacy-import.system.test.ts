@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tsEntry } from "../../lib/cli/ts-entry";
+import { tsEntry } from "../../lib/tools/cli/ts-entry";
 import { withClient } from "../../lib/db/pg-config";
 import { createTestDatabase, type TestDatabase } from "../../lib/db/test-database";
 import {
@@ -12,7 +12,7 @@ import {
   exampleMinitwit,
   originalTimelines,
   writeMinitwitDatabase,
-} from "../../lib/testing/minitwit-db";
+} from "../support/minitwit-db";
 import { startTestServer, tempDir, type TestServer } from "./server";
 
 const run = promisify(execFile);
@@ -112,7 +112,7 @@ describe("moving from MiniTwit", () => {
     );
 
   async function importCommand(...args: string[]) {
-    const [command, argv] = tsEntry("lib/cli/import.ts", args);
+    const [command, argv] = tsEntry("lib/tools/cli/import.ts", args);
     return run(command, argv, { env: commandEnv }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code?: number; stdout: string; stderr: string }) => ({

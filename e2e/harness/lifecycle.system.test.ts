@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { tsEntry } from "../../lib/cli/ts-entry";
+import { tsEntry } from "../../lib/tools/cli/ts-entry";
 import { startEmbeddedPostgres } from "../../lib/db/embedded";
 import { withClient } from "../../lib/db/pg-config";
 import { startTestServer, tempDir, type TestServer } from "./server";
@@ -93,7 +93,7 @@ describe("server lifecycle", () => {
   });
 
   it("refuses a bad configuration with a message naming the variable", async () => {
-    const [command, args] = tsEntry("lib/cli/start.ts");
+    const [command, args] = tsEntry("lib/tools/cli/start.ts");
     const child = spawn(command, args, {
       env: { ...process.env, PORT: "eighty" },
       stdio: ["ignore", "pipe", "pipe"],

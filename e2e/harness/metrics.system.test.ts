@@ -183,7 +183,7 @@ describe("/metrics after real requests", () => {
       const file = path.join(dir.dir, "metrics.txt");
       await writeFile(file, text);
       const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
-      const { stdout } = await promisify(execFile)(tsx, ["lib/cli/check-dashboard-metrics.ts", file]);
+      const { stdout } = await promisify(execFile)(tsx, ["lib/tools/cli/check-dashboard-metrics.ts", file]);
       expect(stdout).toMatch(/^ok: all \d+ metrics used by dashboards and alerts are exposed/);
     } finally {
       await dir.remove();

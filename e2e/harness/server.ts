@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { tsEntry } from "../../lib/cli/ts-entry";
+import { tsEntry } from "../../lib/tools/cli/ts-entry";
 import { freePort } from "../../lib/server/free-port";
 
 /** Set in each test server's environment, so what it leaves running can be found (see `processesWithEnv`). */
@@ -37,7 +37,7 @@ export async function startTestServer(options: {
   env?: Record<string, string>;
   port?: number;
   timeoutMs?: number;
-  /** How to start it; default `tsEntry("lib/cli/start.ts")`, the server as the child itself. */
+  /** How to start it; default `tsEntry("lib/tools/cli/start.ts")`, the server as the child itself. */
   command?: [command: string, args: string[]];
 }): Promise<TestServer> {
   const port = options.port ?? (await freePort());
@@ -59,7 +59,7 @@ export async function startTestServer(options: {
     [INSTANCE_VARIABLE]: instance,
     ...options.env,
   };
-  const [command, args] = options.command ?? tsEntry("lib/cli/start.ts");
+  const [command, args] = options.command ?? tsEntry("lib/tools/cli/start.ts");
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { processesWithEnv, waitForNoProcesses } from "../../lib/testing/processes";
+import { processesWithEnv, waitForNoProcesses } from "../support/processes";
 import { INSTANCE_VARIABLE, startTestServer, tempDir, type TestServer } from "./server";
 
 /** Whether nothing accepts connections on the port within `timeoutMs`. */
@@ -24,7 +24,7 @@ async function portClosesWithin(port: number, timeoutMs: number): Promise<boolea
 /** The server process among those of a start (npm, a shell, node). */
 function serverProcess(server: TestServer) {
   return processesWithEnv(INSTANCE_VARIABLE, server.instance).find((p) =>
-    p.command.includes("lib/cli/start.ts"),
+    p.command.includes("lib/tools/cli/start.ts"),
   );
 }
 

@@ -42,7 +42,7 @@ export async function flagTool(args: string[]): Promise<{ stdout: string; stderr
   const state = process.env.E2E_DATABASE_URL
     ? { databaseUrl: process.env.E2E_DATABASE_URL }
     : readServerState(process.env.E2E_PORT ?? "3107");
-  return run(tsx, ["lib/cli/flag.ts", ...args], {
+  return run(tsx, ["lib/tools/cli/flag.ts", ...args], {
     env: {
       ...process.env,
       NODE_ENV: "production",

@@ -1,4 +1,4 @@
-import { DomainError } from "@/lib/errors";
+import { DomainError } from "@/lib/domain/errors";
 import type { MessageResolvers } from "../generated/resolvers-types";
 import { toGlobalId } from "../global-id";
 

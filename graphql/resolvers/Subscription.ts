@@ -1,4 +1,4 @@
-import { DomainError } from "@/lib/errors";
+import { DomainError } from "@/lib/domain/errors";
 import { decodeMessageCursor } from "@/lib/domain/pagination";
 import type { LiveTimeline } from "@/lib/live/queries";
 import { liveHub } from "@/lib/live/live";

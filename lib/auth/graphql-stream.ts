@@ -1,5 +1,5 @@
 import { createStreamHandler, type StreamHandler } from "@/graphql/stream";
-import { env } from "@/lib/env";
+import { env } from "@/lib/runtime/env";
 import { viewerFromSessionCookie } from "./session-cookie";
 
 export { LIVE_STREAM_PATH } from "@/graphql/stream";

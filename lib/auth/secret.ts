@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ConfigError, env } from "../env";
+import { ConfigError, env } from "../runtime/env";
 
 let cached: string | undefined;
 

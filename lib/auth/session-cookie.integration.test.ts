@@ -2,7 +2,7 @@ import { encode } from "next-auth/jwt";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/db/prisma";
 import { endSession, startSession } from "@/lib/domain/sessions";
-import { createUser } from "@/lib/testing/fixtures";
+import { createUser } from "@/e2e/support/fixtures";
 import { authSecret } from "./secret";
 import { SESSION_LIFETIME, viewerFromSessionCookie } from "./session-cookie";
 

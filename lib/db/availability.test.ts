@@ -13,7 +13,7 @@ import {
 } from "./availability";
 
 // The shapes below are what Prisma 6 with @prisma/adapter-pg and node-postgres threw against a
-// PostgreSQL 15 server that was stopped, crashed or full (lib/faults/db-restart.ts shows them live).
+// PostgreSQL 15 server that was stopped, crashed or full (lib/tools/faults/db-restart.ts shows them live).
 function prismaError(code: string, cause: Record<string, unknown>) {
   return Object.assign(new Error("Invalid `prisma.user.findFirst()` invocation"), {
     name: "PrismaClientKnownRequestError",

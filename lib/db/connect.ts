@@ -1,5 +1,5 @@
 import path from "node:path";
-import { env } from "../env";
+import { env } from "../runtime/env";
 import { acquireLock, readLock, releaseLock, updateLock } from "./data-dir-lock";
 import { startEmbeddedPostgres } from "./embedded";
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { tsEntry } from "../cli/ts-entry";
+import { tsEntry } from "../tools/cli/ts-entry";
 import { acquireLock, readLock, releaseLock } from "./data-dir-lock";
 
 const dirs: string[] = [];

@@ -1,4 +1,4 @@
-import { DomainError } from "../errors";
+import { DomainError } from "../domain/errors";
 
 /**
  * PostgreSQL text cannot hold NUL: no stored value contains one, and binding one fails the query

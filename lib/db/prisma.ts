@@ -1,7 +1,7 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
-import { env } from "../env";
+import { env } from "../runtime/env";
 import { instrumentPool } from "../observability/db";
 import { logger } from "../observability/logger";
 import { pgConfigFromUrl } from "./pg-config";

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../db/prisma";
-import { DomainError } from "../errors";
-import { createUser, uniqueName } from "../testing/fixtures";
+import { DomainError } from "./errors";
+import { createUser, uniqueName } from "../../e2e/support/fixtures";
 import {
   follow,
   followedAmong,

@@ -1,7 +1,7 @@
 import { isUniqueViolation, rejectNul } from "../db/guards";
 import { db } from "../db/prisma";
 import { Prisma } from "../generated/prisma/client";
-import { DomainError } from "../errors";
+import { DomainError } from "./errors";
 import { countBusinessEvent } from "../observability/metrics";
 import type { UserSelector } from "./messages";
 import { type Page, toPage } from "./pagination";

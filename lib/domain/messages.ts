@@ -1,7 +1,7 @@
 import { rejectNul } from "../db/guards";
 import { db } from "../db/prisma";
 import { Prisma, type Message } from "../generated/prisma/client";
-import { DomainError } from "../errors";
+import { DomainError } from "./errors";
 import { countBusinessEvent } from "../observability/metrics";
 import { type MessageKey, type Page, toPage } from "./pagination";
 import { forgetUserIds, userIdsByName } from "./user-ids";

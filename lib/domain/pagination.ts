@@ -1,4 +1,4 @@
-import { DomainError } from "../errors";
+import { DomainError } from "./errors";
 
 /**
  * Keyset pagination. A cursor names the last row a page showed; the next page starts strictly after

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../db/prisma";
-import { createUser } from "../testing/fixtures";
-import { countQueries } from "../testing/query-counter";
+import { createUser } from "../../e2e/support/fixtures";
+import { countQueries } from "../../e2e/support/query-counter";
 import { endSession, sessionViewer, startSession } from "./sessions";
 
 afterAll(disconnectDb);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { dbPool, disconnectDb } from "../db/prisma";
-import { countQueries } from "../testing/query-counter";
+import { countQueries } from "../../e2e/support/query-counter";
 import { getLatest, recordLatest } from "./simulator";
 
 afterAll(disconnectDb);

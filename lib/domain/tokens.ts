@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { db } from "../db/prisma";
 import type { ApiToken } from "../generated/prisma/client";
-import { DomainError } from "../errors";
+import { DomainError } from "./errors";
 import type { Role } from "./users";
 
 /** A recognisable prefix lets secret scanners and humans tell a Minitwit token at a glance. */

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../db/prisma";
 import { isUniqueViolation } from "../db/guards";
-import { DomainError } from "../errors";
-import { uniqueName } from "../testing/fixtures";
+import { DomainError } from "./errors";
+import { uniqueName } from "../../e2e/support/fixtures";
 import { registerUser } from "./users";
 
 afterAll(disconnectDb);

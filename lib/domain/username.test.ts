@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseScenario } from "../simulator/scenario";
+import { parseScenario } from "../tools/simulator/scenario";
 import { isReservedUsername, normalizeUsername, usernameKey, usernameProblem } from "./username";
 
 describe("usernameProblem", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DomainError } from "../errors";
+import { DomainError } from "./errors";
 import { gravatarUrl, passwordPolicyError, type RegistrationRules, validateRegistration } from "./users";
 
 function firstError(input: { username: string; email: string; password: string }, rules: RegistrationRules) {

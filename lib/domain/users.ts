@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { isUniqueViolation, rejectNul } from "../db/guards";
 import { db } from "../db/prisma";
 import type { User } from "../generated/prisma/client";
-import { DomainError } from "../errors";
+import { DomainError } from "./errors";
 import { countBusinessEvent } from "../observability/metrics";
 import { normalizeUsername, usernameProblem } from "./username";
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "./password";

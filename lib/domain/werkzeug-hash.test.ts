@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { werkzeugHashes } from "../testing/minitwit-db";
+import { werkzeugHashes } from "../../e2e/support/minitwit-db";
 import { needsRehash, passwordHashFormat, verifyPassword } from "./password";
 import { MAX_PBKDF2_ITERATIONS, parseWerkzeugHash } from "./werkzeug-hash";
 

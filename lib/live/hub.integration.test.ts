@@ -5,7 +5,7 @@ import { pgConfigFromUrl } from "../db/pg-config";
 import { follow } from "../domain/follows";
 import { postMessage, setFlagged } from "../domain/messages";
 import { decodeMessageCursor, encodeMessageCursor } from "../domain/pagination";
-import { createUser } from "../testing/fixtures";
+import { createUser } from "../../e2e/support/fixtures";
 import { LiveHub, type LiveEvent, type Subscription } from "./hub";
 import { listenOnEmbedded, listenOnServer, type Listener } from "./listener";
 import { LIVE_CHANNEL } from "./notice";

@@ -1,6 +1,6 @@
 /**
  * Which metric names the Grafana dashboards and Prometheus alert rules query, and which of them a
- * `/metrics` exposition provides. Pure functions; lib/cli/check-dashboard-metrics.ts is the CLI.
+ * `/metrics` exposition provides. Pure functions; lib/tools/cli/check-dashboard-metrics.ts is the CLI.
  */
 
 /** Series Prometheus itself attaches to every target or evaluates, never exposed by the app. */

@@ -2,7 +2,7 @@ import { ApolloServer } from "@apollo/server";
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import { GraphQLError } from "graphql";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { DomainError } from "../errors";
+import { DomainError } from "../domain/errors";
 import { graphqlObservabilityPlugin, isUnexpectedGraphQLError } from "./graphql-plugin";
 import { logger } from "./logger";
 import { metrics } from "./metrics";

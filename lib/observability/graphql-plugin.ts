@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import type { GraphQLError } from "graphql";
-import { isDomainError } from "../errors";
+import { isDomainError } from "../domain/errors";
 import { requestLogger } from "./http";
 import { recordGraphQLOperation, type GraphQLOutcome } from "./metrics";
 

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Counter, Histogram } from "prom-client";
-import { env } from "../env";
+import { env } from "../runtime/env";
 import { CLIENT_IP_HEADER, clientAddressFrom } from "../server/client-address";
 import { logger } from "./logger";
 import { metrics } from "./metrics";

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { childLogger, createLogger, logger, REDACTED, redactSecrets } from "./logger";
-import { env } from "../env";
+import { env } from "../runtime/env";
 
 function memoryLogger(level = "debug") {
   const lines: string[] = [];

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
-import { env } from "../env";
+import { env } from "../runtime/env";
 
 /**
  * The one pino logger of this process: JSON lines on stdout, secrets redacted wherever they sit in

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { env } from "../env";
+import { env } from "../runtime/env";
 import { CLIENT_IP_HEADER } from "./http";
 import { logger } from "./logger";
 import { metrics } from "./metrics";

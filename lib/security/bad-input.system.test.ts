@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "../db/test-database";
 import { withClient } from "../db/pg-config";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../db/throwaway-server";
 import { freePort } from "../server/free-port";
-import { parseScenario } from "../simulator/scenario";
+import { parseScenario } from "../tools/simulator/scenario";
 
 /**
  * Bad input, as an attacker or a careless client sends it, against the running production build:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "../env";
+import { parseEnv } from "../runtime/env";
 import { clientAddressFrom } from "./client-address";
 
 function addressOf(trustProxy: string | undefined, socket: string, forwarded?: string): string {

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { env, type TrustedProxies } from "../env";
+import { env, type TrustedProxies } from "../runtime/env";
 
 /**
  * Written by the custom server from the socket (`lib/server/http-server.ts`), overwriting a client's;

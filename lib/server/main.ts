@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { assertDeployable, ConfigError, env, resolveFileSecrets } from "../env";
+import { assertDeployable, ConfigError, env, resolveFileSecrets } from "../runtime/env";
 import { openDatabase, type Database } from "../db/connect";
 import { applyMigrations } from "../db/migrate";
 import { disconnectDb } from "../db/prisma";

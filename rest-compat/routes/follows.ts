@@ -1,6 +1,6 @@
 import { runOperationOrThrow } from "@/graphql/execute";
 import { SimFollowDocument, SimFollowsDocument, SimUnfollowDocument } from "@/graphql/generated/operations";
-import { env } from "@/lib/env";
+import { env } from "@/lib/runtime/env";
 
 import { readJsonObject } from "../body";
 import { simRoute } from "../handler";

@@ -1,6 +1,6 @@
 import { runOperationOrThrow } from "@/graphql/execute";
 import { SimPublicMessagesDocument } from "@/graphql/generated/operations";
-import { env } from "@/lib/env";
+import { env } from "@/lib/runtime/env";
 
 import { simRoute } from "../handler";
 import { toSimMessages } from "../messages";

@@ -1,1 +1,1 @@
-export { follow as GET, follow as POST } from "@/lib/web/forms/follow";
+export { follow as GET, follow as POST } from "@/app/_web/forms/follow";

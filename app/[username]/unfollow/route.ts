@@ -1,1 +1,1 @@
-export { unfollow as GET, unfollow as POST } from "@/lib/web/forms/follow";
+export { unfollow as GET, unfollow as POST } from "@/app/_web/forms/follow";

@@ -1,4 +1,4 @@
-import { EMAIL_HASH_PATTERN, identiconSvg } from "@/lib/identicon";
+import { EMAIL_HASH_PATTERN, identiconSvg } from "@/lib/avatar/identicon";
 
 /** Identicons are pure functions of the URL, so browsers and CDNs may keep them forever. */
 export async function GET(_request: Request, { params }: { params: Promise<{ hash: string }> }) {

@@ -1,2 +1,2 @@
-export { simDocsPage as GET } from "@/lib/web/sim-docs";
+export { simDocsPage as GET } from "@/app/_web/sim-docs";
 export const dynamic = "force-dynamic";

@@ -1,1 +1,1 @@
-export { POST } from "@/lib/web/forms/add-message";
+export { POST } from "@/app/_web/forms/add-message";

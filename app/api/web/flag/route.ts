@@ -1,1 +1,1 @@
-export { flag as POST } from "@/lib/web/forms/flag";
+export { flag as POST } from "@/app/_web/forms/flag";

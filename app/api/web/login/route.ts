@@ -1,1 +1,1 @@
-export { POST } from "@/lib/web/forms/login";
+export { POST } from "@/app/_web/forms/login";

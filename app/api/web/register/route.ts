@@ -1,1 +1,1 @@
-export { POST } from "@/lib/web/forms/register";
+export { POST } from "@/app/_web/forms/register";

@@ -1,1 +1,1 @@
-export { unflag as POST } from "@/lib/web/forms/flag";
+export { unflag as POST } from "@/app/_web/forms/flag";

@@ -1,1 +1,1 @@
-export { simDocsAsset as GET } from "@/lib/web/sim-docs";
+export { simDocsAsset as GET } from "@/app/_web/sim-docs";

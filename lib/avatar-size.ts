@@ -1,2 +1,0 @@
-/** Avatars' edge in CSS pixels; apart from lib/avatar.ts so client components can use it. */
-export const AVATAR_SIZE = 48;

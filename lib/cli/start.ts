@@ -1,3 +1,0 @@
-import { exitOnStartupError, main } from "../server/main";
-
-main(process.argv.slice(2)).catch(exitOnStartupError);
