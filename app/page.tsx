@@ -7,7 +7,7 @@ import { PageShell } from "@/components/PageShell";
 import { TimelineSection } from "@/components/TimelineSection";
 import { currentUser } from "@/lib/auth/auth";
 import { feedbackFor, readFlash } from "@/app/_web/read-flash";
-import { afterParam, pathWithCursor } from "@/app/_web/timeline-page";
+import { loadTimeline } from "@/app/_web/timeline-page";
 
 // The title template applies to child segments only, and this page shares the root segment.
 export const metadata: Metadata = { title: { absolute: "My Timeline | MiniTwit" } };
@@ -20,12 +20,13 @@ export default async function HomePage({
 }) {
   const viewer = await currentUser();
   if (!viewer) redirect("/public");
-  const after = afterParam(await searchParams);
-  const flash = await readFlash();
+  const [timeline, flash] = await Promise.all([
+    loadTimeline({ kind: "home" }, viewer, await searchParams, "/"),
+    readFlash(),
+  ]);
   const feedback = feedbackFor(flash, "add_message");
-  const currentPath = pathWithCursor("/", after);
   return (
-    <PageShell viewer={viewer} flash={flash} title="My Timeline" currentPath={currentPath}>
+    <PageShell viewer={viewer} flash={flash} title="My Timeline" currentPath={timeline.currentPath}>
       <section className="twitbox" aria-labelledby="twitbox-title">
         <h3 id="twitbox-title">What&apos;s on your mind {viewer.username}?</h3>
         <EnhancedForm action="/add_message" resetOnSuccess error={feedback?.error} field={feedback?.field}>
@@ -35,13 +36,7 @@ export default async function HomePage({
           </div>
         </EnhancedForm>
       </section>
-      <TimelineSection
-        source={{ kind: "home" }}
-        viewer={viewer}
-        after={after}
-        basePath="/"
-        currentPath={currentPath}
-      />
+      <TimelineSection timeline={timeline} viewer={viewer} />
     </PageShell>
   );
 }

@@ -1,6 +1,6 @@
-import type { SessionUser } from "@/lib/auth/auth";
+import type { Viewer } from "@/lib/auth/auth";
 import type { Flash as FlashValue } from "@/app/_web/flash";
-import { markupEscape } from "@/app/_web/markup-escape";
+import { markupEscape } from "./markup-escape";
 import { FlagButton } from "./FlagButton";
 
 /** The original's flashes: shown once, on the page after the action. */
@@ -10,7 +10,7 @@ export function Flash({
   currentPath,
 }: {
   flash: FlashValue;
-  viewer: SessionUser | null;
+  viewer: Viewer | null;
   currentPath: string;
 }) {
   return (

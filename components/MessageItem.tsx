@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { formatPubDate } from "@/app/_web/format-date";
+import { formatPubDate } from "./format-date";
 import { Avatar } from "./Avatar";
 
 export interface MessageView {

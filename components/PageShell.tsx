@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { SessionUser } from "@/lib/auth/auth";
+import type { Viewer } from "@/lib/auth/auth";
 import type { Flash as FlashValue } from "@/app/_web/flash";
 import { Flash } from "./Flash";
 import { SiteHeader } from "./SiteHeader";
@@ -16,7 +16,7 @@ export function PageShell({
   currentPath,
   children,
 }: {
-  viewer: SessionUser | null;
+  viewer: Viewer | null;
   flash: FlashValue;
   title: ReactNode;
   /** This page's path, for controls that come back to it. */

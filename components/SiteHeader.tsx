@@ -1,10 +1,10 @@
 import Link from "next/link";
-import type { SessionUser } from "@/lib/auth/auth";
+import type { Viewer } from "@/lib/auth/auth";
 import { EnhancedForm } from "./forms/EnhancedForm";
 import { LinkPending } from "./LinkPending";
 
 /** The original's title and navigation, word for word. */
-export function SiteHeader({ viewer }: { viewer: SessionUser | null }) {
+export function SiteHeader({ viewer }: { viewer: Viewer | null }) {
   return (
     <header className="site-header">
       <h1 className="brand">

@@ -1,5 +1,5 @@
 import type { WebTimelinePageFragment } from "@/graphql/generated/operations";
-import type { SessionUser } from "@/lib/auth/auth";
+import type { Viewer } from "@/lib/auth/auth";
 import { FlagButton } from "./FlagButton";
 import { MessageList } from "./MessageList";
 import { Pagination } from "./Pagination";
@@ -12,7 +12,7 @@ export function Timeline({
   currentPath,
 }: {
   page: WebTimelinePageFragment;
-  viewer: SessionUser | null;
+  viewer: Viewer | null;
   basePath: string;
   /** Where an admin returns after flagging. */
   currentPath: string;

@@ -1,10 +1,10 @@
 import DataLoader from "dataloader";
 import { findMessagesByIds } from "@/lib/domain/messages";
 import { followedAmong, followerCounts, followingCounts } from "@/lib/domain/follows";
-import { findUsersByIds, findUsersByUsernames, type Role, type UserRecord } from "@/lib/domain/users";
+import { findUsersByIds, findUsersByUsernames, type UserRecord, type Viewer } from "@/lib/domain/users";
 import type { MessageModel } from "./models";
 
-export type Viewer = { id: number; username: string; role: Role };
+export type { Viewer };
 
 export type GraphQLContext = {
   /** The signed-in user (web session or API token); null when anonymous. */

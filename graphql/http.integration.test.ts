@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { dbPool, disconnectDb } from "@/lib/db/prisma";
 import { createApiToken } from "@/lib/domain/tokens";
 import { createMessage, createUser } from "@/e2e/support/fixtures";
-import { createGraphQLHandler, GET, POST, resolveSessionViewer, setSessionViewerResolver } from "./http";
+import { createGraphQLHandler, graphqlRoute, type SessionViewerLookup } from "./http";
 import { LIMITS } from "./limits";
 import { viewerOf } from "./test-helpers";
 
@@ -10,9 +10,15 @@ const URL_ = "http://localhost/api/graphql";
 let handlers = 0;
 /** Each handler its own counters in the shared table, so tests do not spend each other's budget. */
 const keyPrefix = () => `test-graphql-${process.pid}-${++handlers}`;
-const defaultResolver = resolveSessionViewer;
+/** The session lookup the route is given; a test sets who is "signed in". */
+const anonymous: SessionViewerLookup = async () => null;
+let signedIn = anonymous;
+const sessionViewer: SessionViewerLookup = (req) => signedIn(req);
+const { GET, POST } = graphqlRoute(sessionViewer);
 
-afterEach(() => setSessionViewerResolver(defaultResolver));
+afterEach(() => {
+  signedIn = anonymous;
+});
 afterAll(disconnectDb);
 
 type Body = {
@@ -101,9 +107,7 @@ describe("/api/graphql", () => {
 
   it("web session → token created, token reads as the user, revoked token → 401", async () => {
     const user = await createUser();
-    setSessionViewerResolver(async (req) =>
-      req.headers.get("x-test-session") === "yes" ? viewerOf(user) : null,
-    );
+    signedIn = async (req) => (req.headers.get("x-test-session") === "yes" ? viewerOf(user) : null);
     const session = { "x-test-session": "yes" };
 
     const created = await call(
@@ -245,6 +249,7 @@ describe("/api/graphql", () => {
       rateLimitPerMinute: 3,
       rateLimitKeyPrefix: keyPrefix(),
       maskErrors: false,
+      sessionViewer,
     });
     const from = (ip: string) => ({ headers: { "x-minitwit-client-ip": ip } });
     for (let i = 0; i < 3; i++)
@@ -261,9 +266,10 @@ describe("/api/graphql", () => {
       rateLimitPerMinute: 2,
       rateLimitKeyPrefix: keyPrefix(),
       maskErrors: false,
+      sessionViewer,
     });
     const user = await createUser();
-    setSessionViewerResolver(async (req) => (req.headers.has("cookie") ? viewerOf(user) : null));
+    signedIn = async (req) => (req.headers.has("cookie") ? viewerOf(user) : null);
     const as = (ip: string) => ({ headers: { cookie: "session", "x-minitwit-client-ip": ip } });
     expect((await call(handler, `{ viewer { username } }`, as("192.0.2.11"))).status).toBe(200);
     expect((await call(handler, `{ viewer { username } }`, as("192.0.2.12"))).status).toBe(200);
@@ -277,6 +283,7 @@ describe("/api/graphql", () => {
       rateLimitPerMinute: 2,
       rateLimitKeyPrefix: keyPrefix(),
       maskErrors: false,
+      sessionViewer,
     });
     const user = await createUser();
     const { token } = await createApiToken(user.id, "busy");

@@ -7,6 +7,7 @@ import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { RETRY_AFTER_SECONDS } from "@/lib/db/availability";
 import { authenticateApiToken } from "@/lib/domain/tokens";
 import { env } from "@/lib/runtime/env";
+import { singleton } from "@/lib/runtime/singleton";
 import { isDomainError } from "@/lib/domain/errors";
 import { createContext, type GraphQLContext, type Viewer } from "./context";
 import {
@@ -28,14 +29,10 @@ import { schema } from "./schema";
  */
 
 /**
- * The web session, as a viewer. The lead wires next-auth here (`setSessionViewerResolver`); until
- * then HTTP callers without an API token are anonymous.
+ * The web session, as a viewer: given by the route (`app/api/graphql/route.ts` passes next-auth's),
+ * so graphql/ stays free of next-auth.
  */
-export let resolveSessionViewer: (req: Request) => Promise<Viewer | null> = async () => null;
-
-export function setSessionViewerResolver(resolver: (req: Request) => Promise<Viewer | null>): void {
-  resolveSessionViewer = resolver;
-}
+export type SessionViewerLookup = (req: Request) => Promise<Viewer | null>;
 
 function graphqlErrorResponse(
   status: number,
@@ -70,6 +67,8 @@ export type GraphQLHandlerOptions = {
   /** Names the rate limit's counters in the database (tests give each handler its own). */
   rateLimitKeyPrefix?: string;
   maskErrors: boolean;
+  /** Who a request without an API token is; anonymous when not given. */
+  sessionViewer?: SessionViewerLookup;
   /** More Apollo plugins (metrics and logging), after the protective ones. */
   plugins?: ApolloServerPlugin<GraphQLContext>[];
 };
@@ -122,7 +121,8 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
     const bearer = authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : null;
     const identity = bearer ? await authenticateApiToken(bearer) : null;
     // A browser's session is read from the database on each request (its role may have changed).
-    const sessionViewer = bearer === null ? await resolveSessionViewer(incoming) : null;
+    const sessionViewer =
+      bearer === null && options.sessionViewer ? await options.sessionViewer(incoming) : null;
 
     // A wrong token counts against the address it came from, so tokens cannot be guessed faster.
     const verdict = await limiter.consume(
@@ -201,21 +201,22 @@ function normaliseJsonContentType(req: Request): Request {
   return new Request(req, { headers });
 }
 
-const store = globalThis as unknown as { minitwitGraphQLHandler?: (req: Request) => Promise<Response> };
-
-function handler(): (req: Request) => Promise<Response> {
-  store.minitwitGraphQLHandler ??= createGraphQLHandler({
-    rateLimitPerMinute: env().graphqlRateLimitPerMinute,
-    maskErrors: env().nodeEnv === "production",
-    plugins: [graphqlObservabilityPlugin<GraphQLContext>()],
-  });
-  return store.minitwitGraphQLHandler;
-}
-
-export function GET(req: Request): Promise<Response> {
-  return handler()(req);
-}
-
-export function POST(req: Request): Promise<Response> {
-  return handler()(req);
+/**
+ * The route's `GET` and `POST`: one handler per process (see `singleton`), whose session lookup the
+ * route passes in.
+ */
+export function graphqlRoute(sessionViewer: SessionViewerLookup): {
+  GET: (req: Request) => Promise<Response>;
+  POST: (req: Request) => Promise<Response>;
+} {
+  const handler = () =>
+    singleton("graphqlHandler", () =>
+      createGraphQLHandler({
+        rateLimitPerMinute: env().graphqlRateLimitPerMinute,
+        maskErrors: env().nodeEnv === "production",
+        plugins: [graphqlObservabilityPlugin<GraphQLContext>()],
+        sessionViewer,
+      }),
+    );
+  return { GET: (req) => handler()(req), POST: (req) => handler()(req) };
 }

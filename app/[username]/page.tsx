@@ -1,16 +1,11 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { EnhancedForm } from "@/components/forms/EnhancedForm";
 import { SubmitButton } from "@/components/forms/SubmitButton";
-import { userPath } from "@/components/MessageItem";
 import { PageShell } from "@/components/PageShell";
 import { TimelineSection } from "@/components/TimelineSection";
-import { runOperationOrThrow } from "@/graphql/execute";
-import { WebUserProfileDocument } from "@/graphql/generated/operations";
 import { currentUser } from "@/lib/auth/auth";
-import { webContext } from "@/app/_web/graphql";
 import { readFlash } from "@/app/_web/read-flash";
-import { afterParam, pathWithCursor } from "@/app/_web/timeline-page";
+import { loadUserPage } from "@/app/_web/user-page";
 
 type Props = {
   params: Promise<{ username: string }>;
@@ -25,18 +20,18 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 /** A user's timeline, with the follow status and control. */
 export default async function UserTimelinePage({ params, searchParams }: Props) {
   const username = decodeURIComponent((await params).username);
-  const after = afterParam(await searchParams);
   const viewer = await currentUser();
-  const [flash, data] = await Promise.all([
+  const [flash, { user, path, timeline }] = await Promise.all([
     readFlash(),
-    runOperationOrThrow(WebUserProfileDocument, { username }, webContext(viewer)),
+    loadUserPage(username, viewer, await searchParams),
   ]);
-  const user = data.user;
-  if (!user) notFound();
-  const path = userPath(user.username);
-  const currentPath = pathWithCursor(path, after);
   return (
-    <PageShell viewer={viewer} flash={flash} title={`${user.username}'s Timeline`} currentPath={currentPath}>
+    <PageShell
+      viewer={viewer}
+      flash={flash}
+      title={`${user.username}'s Timeline`}
+      currentPath={timeline.currentPath}
+    >
       {viewer && (
         <div className="followstatus">
           {viewer.username === user.username ? (
@@ -58,13 +53,7 @@ export default async function UserTimelinePage({ params, searchParams }: Props) 
           )}
         </div>
       )}
-      <TimelineSection
-        source={{ kind: "user", username: user.username }}
-        viewer={viewer}
-        after={after}
-        basePath={path}
-        currentPath={currentPath}
-      />
+      <TimelineSection timeline={timeline} viewer={viewer} />
     </PageShell>
   );
 }

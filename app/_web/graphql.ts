@@ -1,11 +1,11 @@
 import { createContext, type GraphQLContext } from "@/graphql/context";
-import type { SessionUser } from "../../lib/auth/auth";
+import type { Viewer } from "../../lib/auth/auth";
 import { assertUnreachable, type DomainError } from "../../lib/domain/errors";
 import type { FormName } from "./flash";
 import type { FormOutcome } from "./form-route";
 
 /** The GraphQL context of a web request: the signed-in user, by session. */
-export function webContext(viewer: SessionUser | null): GraphQLContext {
+export function webContext(viewer: Viewer | null): GraphQLContext {
   return createContext({ viewer, viewerSource: "session" });
 }
 

@@ -3,7 +3,7 @@ import { PageShell } from "@/components/PageShell";
 import { TimelineSection } from "@/components/TimelineSection";
 import { currentUser } from "@/lib/auth/auth";
 import { readFlash } from "@/app/_web/read-flash";
-import { afterParam, pathWithCursor } from "@/app/_web/timeline-page";
+import { loadTimeline } from "@/app/_web/timeline-page";
 
 export const metadata: Metadata = { title: "Public Timeline" };
 
@@ -13,18 +13,11 @@ export default async function PublicTimelinePage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const after = afterParam(await searchParams);
-  const [viewer, flash] = await Promise.all([currentUser(), readFlash()]);
-  const currentPath = pathWithCursor("/public", after);
+  const [viewer, flash, query] = await Promise.all([currentUser(), readFlash(), searchParams]);
+  const timeline = await loadTimeline({ kind: "public" }, viewer, query, "/public");
   return (
-    <PageShell viewer={viewer} flash={flash} title="Public Timeline" currentPath={currentPath}>
-      <TimelineSection
-        source={{ kind: "public" }}
-        viewer={viewer}
-        after={after}
-        basePath="/public"
-        currentPath={currentPath}
-      />
+    <PageShell viewer={viewer} flash={flash} title="Public Timeline" currentPath={timeline.currentPath}>
+      <TimelineSection timeline={timeline} viewer={viewer} />
     </PageShell>
   );
 }

@@ -1,7 +1,7 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { endSession, sessionViewer, startSession } from "../domain/sessions";
-import { verifyCredentials } from "../domain/users";
+import { verifyCredentials, type Role, type Viewer } from "../domain/users";
 import { setRequestUser } from "../observability/http";
 import { logger } from "../observability/logger";
 import { loginThrottle } from "../security/login-throttle";
@@ -9,17 +9,11 @@ import { clientAddress } from "../server/client-address";
 import { authSecret } from "./secret";
 import { SESSION_LIFETIME, SESSION_MAX_AGE_SECONDS } from "./session-cookie";
 
-export type Role = "USER" | "ADMIN";
-
-export interface SessionUser {
-  id: number;
-  username: string;
-  role: Role;
-}
+export type { Viewer };
 
 declare module "next-auth" {
   interface Session {
-    viewer?: SessionUser;
+    viewer?: Viewer;
   }
   interface User {
     username?: string;
@@ -32,7 +26,7 @@ declare module "@auth/core/jwt" {
     /** The session's row (`sessions.id`): the one thing the cookie has to carry. */
     sid?: string;
     /** The user as last read through the session row, for this request's session callback. */
-    viewer?: SessionUser;
+    viewer?: Viewer;
   }
 }
 
@@ -105,7 +99,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         return { sid, viewer: { id, username: user.username ?? "", role: user.role ?? "USER" } };
       }
       if (typeof token.sid !== "string") return null; // a cookie from before sessions had rows
-      let viewer: SessionUser | null;
+      let viewer: Viewer | null;
       try {
         viewer = await sessionViewer(token.sid, SESSION_LIFETIME);
       } catch (error) {
@@ -146,7 +140,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
 }));
 
 /** The signed-in user, or null. */
-export async function currentUser(): Promise<SessionUser | null> {
+export async function currentUser(): Promise<Viewer | null> {
   const session = await auth();
   const viewer = session?.viewer ?? null;
   if (viewer) setRequestUser(viewer.id);

@@ -2,7 +2,7 @@ import { getToken } from "next-auth/jwt";
 import { sessionViewer, type SessionLifetime } from "../domain/sessions";
 import { setRequestUser } from "../observability/http";
 import { logger } from "../observability/logger";
-import type { SessionUser } from "./auth";
+import type { Viewer } from "./auth";
 import { authSecret } from "./secret";
 
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
@@ -19,7 +19,7 @@ export const SESSION_LIFETIME: SessionLifetime = {
  * the user comes from the database. The cookie's name follows the scheme the client used, as
  * Auth.js picks it (`__Secure-` over HTTPS, told by `X-Forwarded-Proto`).
  */
-export async function viewerFromSessionCookie(headers: Headers): Promise<SessionUser | null> {
+export async function viewerFromSessionCookie(headers: Headers): Promise<Viewer | null> {
   if (!headers.get("cookie")) return null;
   const secureCookie = (headers.get("x-forwarded-proto") ?? "http").startsWith("https");
   const token = await getToken({
@@ -28,7 +28,7 @@ export async function viewerFromSessionCookie(headers: Headers): Promise<Session
     secureCookie,
   });
   if (!token || typeof token.sid !== "string") return null;
-  let viewer: SessionUser | null;
+  let viewer: Viewer | null;
   try {
     viewer = await sessionViewer(token.sid, SESSION_LIFETIME);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../db/prisma";
-import type { Role } from "./users";
+import type { Viewer } from "./users";
 
 /**
  * Browser sessions as rows: the session cookie carries a row's id, and a session is valid exactly
@@ -10,8 +10,6 @@ import type { Role } from "./users";
  * The id is stored as it is: a cookie is an encrypted JWT, so an id read from the database cannot be
  * turned into a cookie without the auth secret.
  */
-
-export type SessionViewer = { id: number; username: string; role: Role };
 
 const SESSION_ID_BYTES = 32;
 
@@ -41,10 +39,10 @@ export async function startSession(userId: number, lifetime: SessionLifetime): P
  * user, and the occasional renewal of the expiry in the same round trip. Raw SQL because the model
  * API cannot make a read and a conditional update one statement.
  */
-export async function sessionViewer(id: string, lifetime: SessionLifetime): Promise<SessionViewer | null> {
+export async function sessionViewer(id: string, lifetime: SessionLifetime): Promise<Viewer | null> {
   const maxAge = lifetime.maxAgeSeconds;
   const renewBelow = maxAge - lifetime.renewAfterSeconds;
-  const rows = await db().$queryRaw<SessionViewer[]>`
+  const rows = await db().$queryRaw<Viewer[]>`
     WITH live AS (
       SELECT s.id AS sid, s.expires_at, u.id, u.username, u.role::text AS role
       FROM sessions s JOIN users u ON u.id = s.user_id

@@ -11,6 +11,9 @@ import { upgradePasswordHash } from "./upgrade-password-hash";
 export type { Role } from "../generated/prisma/client";
 import type { Role } from "../generated/prisma/client";
 
+/** Who is acting: the signed-in user (web session or API token), as every layer sees them. */
+export type Viewer = { id: number; username: string; role: Role };
+
 /** A user as the application sees one: Prisma's row, never the password hash. */
 export type UserRecord = Omit<User, "pwHash">;
 
@@ -113,8 +116,7 @@ export async function registerUser(
 }
 
 export type CredentialsResult =
-  | { ok: true; user: { id: number; username: string; role: Role } }
-  | { ok: false; reason: "USER_NOT_FOUND" | "BAD_PASSWORD" };
+  { ok: true; user: Viewer } | { ok: false; reason: "USER_NOT_FOUND" | "BAD_PASSWORD" };
 
 export async function verifyCredentials(username: string, password: string): Promise<CredentialsResult> {
   rejectNul(username);

@@ -1,1 +1,6 @@
-export { GET, POST } from "@/lib/auth/graphql-session";
+import { graphqlRoute } from "@/graphql/http";
+import { currentUser } from "@/lib/auth/auth";
+
+// /api/graphql accepts the web session as well as API tokens: a signed-in browser calling the API
+// acts as its user.
+export const { GET, POST } = graphqlRoute(() => currentUser());
