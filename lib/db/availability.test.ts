@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Pool } from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
+import { resetSingleton } from "../runtime/singleton";
 import {
   currentOutageScope,
   databaseRecentlyUnavailable,
@@ -99,7 +100,7 @@ describe("isDatabaseUnavailable", () => {
 describe("the availability state", () => {
   beforeEach(() => {
     noteDatabaseAvailable();
-    (globalThis as { minitwitDbAvailability?: unknown }).minitwitDbAvailability = undefined;
+    resetSingleton("dbAvailability");
   });
 
   it("is away from a failure until a connection is made, or the failure is old", () => {
@@ -135,7 +136,7 @@ describe("the availability state", () => {
 
 describe("a request's own record (OutageScope)", () => {
   beforeEach(() => {
-    (globalThis as { minitwitDbAvailability?: unknown }).minitwitDbAvailability = undefined;
+    resetSingleton("dbAvailability");
   });
 
   const terminated = Object.assign(new Error("terminating connection due to administrator command"), {

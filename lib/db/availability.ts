@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Pool, PoolClient } from "pg";
+import { singleton } from "../runtime/singleton";
 
 /**
  * Whether the database is reachable, as far as this process has seen. A failure that means "the server
@@ -96,9 +97,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * decided by what its own calls met. Kept on globalThis for the same reason as the state.
  */
 export type OutageScope = { metOutage: boolean };
-const kScopes = Symbol.for("minitwit.dbOutageScopes");
-const scopes = ((globalThis as { [kScopes]?: AsyncLocalStorage<OutageScope> })[kScopes] ??=
-  new AsyncLocalStorage<OutageScope>());
+const scopes = singleton("dbOutageScopes", () => new AsyncLocalStorage<OutageScope>());
 
 /** Runs `fn` (a request's handling) with `scope` as the record its database calls report to. */
 export function runInOutageScope<T>(scope: OutageScope, fn: () => T): T {
@@ -111,11 +110,8 @@ export function currentOutageScope(): OutageScope | undefined {
 }
 
 type State = { failedAt: number };
-const holder = globalThis as unknown as { minitwitDbAvailability?: State };
-
 function state(): State {
-  holder.minitwitDbAvailability ??= { failedAt: 0 };
-  return holder.minitwitDbAvailability;
+  return singleton<State>("dbAvailability", () => ({ failedAt: 0 }));
 }
 
 /** Records that the database was found away just now, by the current request (or `scope`'s). */

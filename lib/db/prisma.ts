@@ -5,6 +5,7 @@ import { env } from "../runtime/env";
 import { instrumentPool } from "../observability/db";
 import { logger } from "../observability/logger";
 import { pgConfigFromUrl } from "./pg-config";
+import { singleton } from "../runtime/singleton";
 
 function createClient() {
   const url = process.env.DATABASE_URL;
@@ -22,12 +23,12 @@ function createClient() {
 
 export type Db = ReturnType<typeof createClient>;
 
-const globalForPrisma = globalThis as unknown as { minitwitPrisma?: Db };
+/** Holds the client rather than being it: `disconnectDb` lets the next `db()` make a new one. */
+const holder = singleton<{ client?: Db }>("prisma", () => ({}));
 
 /** The one Prisma client of this process, kept on globalThis so dev reloads reuse it. */
 export function db(): Db {
-  globalForPrisma.minitwitPrisma ??= createClient();
-  return globalForPrisma.minitwitPrisma;
+  return (holder.client ??= createClient());
 }
 
 /**
@@ -39,8 +40,8 @@ export function dbPool(): pg.Pool {
 }
 
 export async function disconnectDb(): Promise<void> {
-  const client = globalForPrisma.minitwitPrisma;
-  globalForPrisma.minitwitPrisma = undefined;
+  const client = holder.client;
+  holder.client = undefined;
   await client?.$disconnect();
   // Prisma disposes the pool only if it ever ran a query itself; the rate limiter's do not count.
   if (client && !client.pool.ended) await client.pool.end();

@@ -3,6 +3,7 @@ import { LiveHub, type HubOptions } from "./hub";
 import { listenOnEmbedded, listenOnServer, type Listener } from "./listener";
 import { liveMetrics } from "./metrics";
 import { LIVE_CHANNEL } from "./notice";
+import { singleton } from "../runtime/singleton";
 
 /** This process's live timelines: the hub its streams subscribe to and the listener that feeds it. */
 export type Live = { hub: LiveHub; close(): Promise<void> };
@@ -11,10 +12,10 @@ export type Live = { hub: LiveHub; close(): Promise<void> };
  * Kept on globalThis: the custom server starts it (and closes it on shutdown) while the stream route,
  * bundled separately by Next.js, subscribes to the same hub.
  */
-const store = globalThis as unknown as { minitwitLive?: Live };
+const store = singleton<{ live?: Live }>("live", () => ({}));
 
 export function startLive(options: { databaseUrl: string; embedded: boolean; hub?: HubOptions }): Live {
-  if (store.minitwitLive) return store.minitwitLive;
+  if (store.live) return store.live;
   liveMetrics(); // exposed from the start, at zero, so dashboards and checks find every series
   const hub = new LiveHub(options.hub);
   const handlers = {
@@ -32,13 +33,13 @@ export function startLive(options: { databaseUrl: string; embedded: boolean; hub
       await listener.close();
     },
   };
-  store.minitwitLive = live;
+  store.live = live;
   return live;
 }
 
 /** The hub of this process; started on first use where the server did not start it (tests, tools). */
 export function liveHub(): LiveHub {
-  if (store.minitwitLive) return store.minitwitLive.hub;
+  if (store.live) return store.live.hub;
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl)
     throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides one");

@@ -1,5 +1,6 @@
 import client from "prom-client";
 import { metrics } from "../observability/metrics";
+import { singleton } from "../runtime/singleton";
 
 /** Seconds from a notification reaching this instance to its event being handed to the stream. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -37,10 +38,7 @@ function createLiveMetrics() {
   };
 }
 
-const store = globalThis as unknown as { minitwitLiveMetrics?: ReturnType<typeof createLiveMetrics> };
-
 /** The live timelines' series, in the one registry (kept on globalThis like it). */
 export function liveMetrics(): ReturnType<typeof createLiveMetrics> {
-  store.minitwitLiveMetrics ??= createLiveMetrics();
-  return store.minitwitLiveMetrics;
+  return singleton("liveMetrics", createLiveMetrics);
 }

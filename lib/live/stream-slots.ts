@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { db, dbPool } from "../db/prisma";
 import { logger } from "../observability/logger";
+import { singleton } from "../runtime/singleton";
 
 /**
  * Open live streams per user and per client address, counted in PostgreSQL (`live_streams`) so the
@@ -14,10 +15,7 @@ export const SLOT_REFRESH_MS = 15_000;
 export type StreamSlot = { id: string; release(): Promise<void> };
 
 type SlotState = { ids: Set<string>; timer?: NodeJS.Timeout };
-const state = (globalThis as unknown as { minitwitLiveSlots?: SlotState }).minitwitLiveSlots ?? {
-  ids: new Set(),
-};
-(globalThis as unknown as { minitwitLiveSlots?: SlotState }).minitwitLiveSlots = state;
+const state = singleton<SlotState>("liveSlots", () => ({ ids: new Set() }));
 
 /** One statement per instance per refresh, however many streams it holds. */
 function refreshAll(): void {

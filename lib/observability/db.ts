@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from "pg";
 import { watchAvailability } from "../db/availability";
 import { metrics, reportPoolUsage } from "./metrics";
+import { singleton } from "../runtime/singleton";
 
 /**
  * Times every SQL statement run on a pg pool (`minitwit_db_query_duration_seconds{operation}`) and
@@ -38,15 +39,16 @@ export function queryOperation(sql: unknown): QueryOperation {
 }
 
 type Observe = (seconds: number) => void;
-type ObserverCache = { owner: object; byOperation: Map<QueryOperation, Observe> };
-const cache = globalThis as unknown as { minitwitDbObservers?: ObserverCache };
+type ObserverCache = { owner?: object; byOperation: Map<QueryOperation, Observe> };
+const cache = singleton<ObserverCache>("dbObservers", () => ({ byOperation: new Map() }));
 
 function observerFor(operation: QueryOperation): Observe {
   const { queryDuration } = metrics().database;
-  if (cache.minitwitDbObservers?.owner !== queryDuration) {
-    cache.minitwitDbObservers = { owner: queryDuration, byOperation: new Map() };
+  if (cache.owner !== queryDuration) {
+    cache.owner = queryDuration;
+    cache.byOperation = new Map();
   }
-  const { byOperation } = cache.minitwitDbObservers;
+  const { byOperation } = cache;
   let observe = byOperation.get(operation);
   if (observe === undefined) {
     observe = queryDuration.labels({ operation }).observe;

@@ -7,6 +7,7 @@ import { CLIENT_IP_HEADER, clientAddressFrom } from "../server/client-address";
 import { logger } from "./logger";
 import { metrics } from "./metrics";
 import { routeTemplate } from "./route-template";
+import { singleton } from "../runtime/singleton";
 
 /**
  * Per-request instrumentation for the custom HTTP server: one call at the start of every request
@@ -38,9 +39,8 @@ export type RequestContext = {
 const kContext = Symbol.for("minitwit.requestContext");
 type ObservedResponse = ServerResponse & { [kContext]?: RequestContext };
 
-const shared = globalThis as unknown as { minitwitRequestStore?: AsyncLocalStorage<RequestContext> };
-// On globalThis: the custom server enters the store, route handlers in Next.js bundles read it.
-const requestStore = (shared.minitwitRequestStore ??= new AsyncLocalStorage<RequestContext>());
+// One per process: the custom server enters the store, route handlers in Next.js bundles read it.
+const requestStore = singleton("requestStore", () => new AsyncLocalStorage<RequestContext>());
 
 /** Call first thing for every request the server receives. */
 export function observeRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -140,13 +140,16 @@ type Series = {
 // route → method → status → bound children. Nested maps avoid building a key string per request;
 // all three levels are bounded (templates, HTTP methods Node accepts, status codes).
 type SeriesCache = Map<string, Map<string, Map<number, Series>>>;
-const cache = globalThis as unknown as { minitwitHttpSeries?: { owner: object; series: SeriesCache } };
+const cache = singleton<{ owner?: object; series: SeriesCache }>("httpSeries", () => ({ series: new Map() }));
 
 function seriesFor(route: string, method: string, status: number): Series {
   const { http } = metrics();
   // Children belong to the metric objects they came from; a new registry means a new cache.
-  if (cache.minitwitHttpSeries?.owner !== http) cache.minitwitHttpSeries = { owner: http, series: new Map() };
-  const byRoute = cache.minitwitHttpSeries.series;
+  if (cache.owner !== http) {
+    cache.owner = http;
+    cache.series = new Map();
+  }
+  const byRoute = cache.series;
 
   let byMethod = byRoute.get(route);
   if (byMethod === undefined) byRoute.set(route, (byMethod = new Map()));

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 import { env } from "../runtime/env";
+import { singleton } from "../runtime/singleton";
 
 /**
  * The one pino logger of this process: JSON lines on stdout, secrets redacted wherever they sit in
@@ -111,12 +112,9 @@ function createProcessLogger(): Logger {
   return createLogger(logLevel);
 }
 
-const store = globalThis as unknown as { minitwitLogger?: Logger };
-
 /** The process logger (created on first use), shared by the custom server and every Next.js bundle. */
 export function logger(): Logger {
-  store.minitwitLogger ??= createProcessLogger();
-  return store.minitwitLogger;
+  return singleton("logger", createProcessLogger);
 }
 
 /** A logger whose every line carries `bindings` (e.g. `{ component: "simulator" }`). */
@@ -125,7 +123,7 @@ export function childLogger(bindings: Record<string, unknown>): Logger {
   return logger().child(redactSecrets(bindings));
 }
 
-const processHandlers = globalThis as unknown as { minitwitProcessErrorLogging?: true };
+const processHandlers = singleton("processErrorLogging", () => ({ installed: false }));
 
 /**
  * Logs what would otherwise only reach stderr as a bare stack: an uncaught exception (fatal, then
@@ -133,8 +131,8 @@ const processHandlers = globalThis as unknown as { minitwitProcessErrorLogging?:
  * server keeps serving). Call once at start-up.
  */
 export function logProcessErrors(): void {
-  if (processHandlers.minitwitProcessErrorLogging) return;
-  processHandlers.minitwitProcessErrorLogging = true;
+  if (processHandlers.installed) return;
+  processHandlers.installed = true;
   process.on("uncaughtException", (error, origin) => {
     logger().fatal({ err: error, origin }, "uncaught exception; exiting");
     logger().flush();

@@ -1,5 +1,6 @@
 import client from "prom-client";
 import * as operations from "../../graphql/generated/operations";
+import { singleton } from "../runtime/singleton";
 
 /**
  * The one prom-client registry of this process. Kept on globalThis so that Next.js module reloads
@@ -90,11 +91,8 @@ function createMetrics() {
   return { registry, business, http, graphql, database, pools };
 }
 
-const store = globalThis as unknown as { minitwitMetrics?: Metrics };
-
 export function metrics(): Metrics {
-  store.minitwitMetrics ??= createMetrics();
-  return store.minitwitMetrics;
+  return singleton("metrics", createMetrics);
 }
 
 export type BusinessEvent = keyof Metrics["business"];

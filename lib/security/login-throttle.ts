@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { sharedLimiter, SharedLimiter, type LimitVerdict } from "./rate-limiters";
+import { singleton } from "../runtime/singleton";
 
 /**
  * Throttles sign-in attempts per account and per client address, so guessing one account's password
@@ -53,24 +54,25 @@ function accountKey(username: string): string {
   return `#${createHash("sha256").update(name, "utf8").digest("hex")}`;
 }
 
-const globalForThrottle = globalThis as unknown as { minitwitLoginThrottle?: LoginThrottle };
-
 /**
  * The process's throttle, on the shared counters. On globalThis: Next.js bundles each route on its
  * own, and one pair of limiters per process is enough (the counts are in the database anyway).
  */
 export function loginThrottle(): LoginThrottle {
-  globalForThrottle.minitwitLoginThrottle ??= new LoginThrottle(
-    sharedLimiter({
-      keyPrefix: "login-account",
-      points: DEFAULT_LIMITS.perAccount,
-      durationSeconds: DEFAULT_LIMITS.windowSeconds,
-    }),
-    sharedLimiter({
-      keyPrefix: "login-address",
-      points: DEFAULT_LIMITS.perAddress,
-      durationSeconds: DEFAULT_LIMITS.windowSeconds,
-    }),
+  return singleton(
+    "loginThrottle",
+    () =>
+      new LoginThrottle(
+        sharedLimiter({
+          keyPrefix: "login-account",
+          points: DEFAULT_LIMITS.perAccount,
+          durationSeconds: DEFAULT_LIMITS.windowSeconds,
+        }),
+        sharedLimiter({
+          keyPrefix: "login-address",
+          points: DEFAULT_LIMITS.perAddress,
+          durationSeconds: DEFAULT_LIMITS.windowSeconds,
+        }),
+      ),
   );
-  return globalForThrottle.minitwitLoginThrottle;
 }
