@@ -57,7 +57,7 @@ export function proxy(request: NextRequest): NextResponse {
   const nonce = createNonce();
   const csp = contentSecurityPolicy({
     nonce,
-    dev: process.env.NODE_ENV === "development",
+    dev: env().nodeEnv === "development",
     https,
     imageOrigins: env().gravatar ? [GRAVATAR_ORIGIN] : [],
     fontSources: pathname === GRAPHQL_PATH || pathname === GRAPHQL_EXPLORER_PATH ? ["data:"] : [],

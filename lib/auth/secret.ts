@@ -17,7 +17,7 @@ export function authSecret(): string {
   if (config.authSecret) {
     if (config.authSecret.length < 32) throw new ConfigError("AUTH_SECRET", "must be at least 32 characters");
     cached = config.authSecret;
-  } else if (config.nodeEnv === "production" && process.env.MINITWIT_EMBEDDED_DB !== "1") {
+  } else if (config.nodeEnv === "production" && !config.embeddedDatabase) {
     throw new ConfigError(
       "AUTH_SECRET",
       "is required in production with DATABASE_URL (e.g. `openssl rand -base64 32`)",

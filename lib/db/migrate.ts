@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { env } from "../runtime/env";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
@@ -16,7 +17,7 @@ const LOCK_ID = 72707369; // any constant shared by every instance of this app
 export type MigrationResult = { applied: string[]; alreadyApplied: number };
 
 export function defaultMigrationsDir(): string {
-  return process.env.MIGRATIONS_DIR ?? path.join(process.cwd(), "prisma", "migrations");
+  return env().migrationsDir;
 }
 
 async function readMigrations(dir: string) {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { env } from "../runtime/env";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { pgConfigFromUrl, withClient } from "./pg-config";
@@ -49,7 +50,7 @@ export class MigrationAdapterFactory extends PrismaPg {
   }
 
   override async connectToShadowDb() {
-    const serverUrl = process.env.SHADOW_DATABASE_URL ?? this.url;
+    const serverUrl = env().shadowDatabaseUrl ?? this.url;
     const base = pgConfigFromUrl(serverUrl);
     const name = `prisma_shadow_${randomUUID().replaceAll("-", "")}`;
     const adminConfig = { ...base, database: base.database ?? "postgres" };

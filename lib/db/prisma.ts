@@ -8,10 +8,10 @@ import { pgConfigFromUrl } from "./pg-config";
 import { singleton } from "../runtime/singleton";
 
 function createClient() {
-  const url = process.env.DATABASE_URL;
+  const { databaseUrl: url, embeddedDatabase, dbPoolSize } = env();
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides one");
   // The embedded database serves one connection; a pool of more would queue inside PGlite anyway.
-  const max = process.env.MINITWIT_EMBEDDED_DB === "1" ? 1 : env().dbPoolSize;
+  const max = embeddedDatabase ? 1 : dbPoolSize;
   const pool = instrumentPool(new pg.Pool({ ...pgConfigFromUrl(url), max, idleTimeoutMillis: 30_000 }));
   // An idle connection that the server drops (restart, failover) must not crash the process: the pool
   // replaces it on next use.

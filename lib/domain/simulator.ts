@@ -1,4 +1,5 @@
 import { db } from "../db/prisma";
+import { env } from "../runtime/env";
 
 /**
  * The simulator's `latest` action id lives in one database row, so every app instance answers the
@@ -17,7 +18,7 @@ import { db } from "../db/prisma";
  */
 export async function recordLatest(value: bigint): Promise<void> {
   const latest = value.toString();
-  if (process.env.MINITWIT_EMBEDDED_DB === "1") {
+  if (env().embeddedDatabase) {
     await db().simulatorState.upsert({
       where: { id: 1 },
       create: { id: 1, latest: value },

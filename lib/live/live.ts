@@ -1,4 +1,5 @@
 import { dbPool } from "../db/prisma";
+import { env } from "../runtime/env";
 import { LiveHub, type HubOptions } from "./hub";
 import { listenOnEmbedded, listenOnServer, type Listener } from "./listener";
 import { liveMetrics } from "./metrics";
@@ -40,8 +41,8 @@ export function startLive(options: { databaseUrl: string; embedded: boolean; hub
 /** The hub of this process; started on first use where the server did not start it (tests, tools). */
 export function liveHub(): LiveHub {
   if (store.live) return store.live.hub;
-  const databaseUrl = process.env.DATABASE_URL;
+  const { databaseUrl, embeddedDatabase } = env();
   if (!databaseUrl)
     throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides one");
-  return startLive({ databaseUrl, embedded: process.env.MINITWIT_EMBEDDED_DB === "1" }).hub;
+  return startLive({ databaseUrl, embedded: embeddedDatabase }).hub;
 }

@@ -113,7 +113,7 @@ describe("docker/generate-secrets.sh", () => {
       }
       resolveFileSecrets(src);
       const config = parseEnv(src);
-      expect(() => assertDeployable(config, src)).not.toThrow();
+      expect(() => assertDeployable(config)).not.toThrow();
       expect(config.authSecret?.length).toBeGreaterThanOrEqual(32);
       expect(new URL(config.databaseUrl!).password).toBe(
         readFileSync(path.join(dir, "postgres_password"), "utf8"),
@@ -133,37 +133,37 @@ describe("assertDeployable", () => {
   };
 
   it("accepts a deployment that sets what it must, with the protocol's simulator password", () => {
-    expect(() => assertDeployable(parseEnv(deployment), deployment)).not.toThrow();
+    expect(() => assertDeployable(parseEnv(deployment))).not.toThrow();
     const byNetwork = { ...deployment, METRICS_TOKEN: undefined, METRICS_ALLOWED_NETWORKS: "10.0.0.0/8" };
-    expect(() => assertDeployable(parseEnv(byNetwork), byNetwork)).not.toThrow();
+    expect(() => assertDeployable(parseEnv(byNetwork))).not.toThrow();
   });
 
   it("refuses the default simulator password and an open /metrics, naming the variable", () => {
     const implicit = { ...deployment, SIMULATOR_PASSWORD: undefined };
-    expect(configError(() => assertDeployable(parseEnv(implicit), implicit)).message).toMatch(
+    expect(configError(() => assertDeployable(parseEnv(implicit))).message).toMatch(
       /^Invalid configuration: SIMULATOR_PASSWORD must be set in a deployment/,
     );
     const open = { ...deployment, METRICS_TOKEN: undefined };
-    expect(configError(() => assertDeployable(parseEnv(open), open)).message).toMatch(
+    expect(configError(() => assertDeployable(parseEnv(open))).message).toMatch(
       /METRICS_TOKEN or METRICS_ALLOWED_NETWORKS must be set in a deployment/,
     );
   });
 
   it("asks nothing of the embedded database or of development", () => {
-    expect(() => assertDeployable(parseEnv({}), {})).not.toThrow();
+    expect(() => assertDeployable(parseEnv({}))).not.toThrow();
     const embedded = {
       NODE_ENV: "production",
       DATABASE_URL: "postgresql://postgres@127.0.0.1:5433/postgres",
       MINITWIT_EMBEDDED_DB: "1",
     };
-    expect(() => assertDeployable(parseEnv(embedded), embedded)).not.toThrow();
+    expect(() => assertDeployable(parseEnv(embedded))).not.toThrow();
     const dev = {
       ...deployment,
       NODE_ENV: "development",
       SIMULATOR_PASSWORD: undefined,
       METRICS_TOKEN: undefined,
     };
-    expect(() => assertDeployable(parseEnv(dev), dev)).not.toThrow();
+    expect(() => assertDeployable(parseEnv(dev))).not.toThrow();
   });
 });
 

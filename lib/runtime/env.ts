@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { NetworkListError, parseNetworkList, type NetworkList } from "../observability/networks";
 
 /**
@@ -164,6 +165,12 @@ export function parseEnv(src: Source = process.env) {
     host: str(src, "HOST", "0.0.0.0"),
     /** Unset: an embedded PostgreSQL (PGlite) keeps its data in `dataDir`. */
     databaseUrl: databaseUrl(src),
+    /** `databaseUrl` is the embedded database's socket (set by `useEmbeddedDatabase`, not by users). */
+    embeddedDatabase: optional(src, "MINITWIT_EMBEDDED_DB") === "1",
+    /** Where the migrator reads migrations (the image keeps them beside its bundles). */
+    migrationsDir: str(src, "MIGRATIONS_DIR", path.join(process.cwd(), "prisma", "migrations")),
+    /** The server on which `prisma migrate dev` makes its shadow databases; unset: DATABASE_URL's. */
+    shadowDatabaseUrl: postgresUrl(src, "SHADOW_DATABASE_URL"),
     dataDir: str(src, "MINITWIT_DATA_DIR", ".data"),
     dbPoolSize: int(src, "DB_POOL_SIZE", 10, 1, 500),
     migrateOnStart: bool(src, "MIGRATE_ON_START", true),
@@ -213,9 +220,9 @@ export type Env = ReturnType<typeof parseEnv>;
  * Checked by the server at start-up (not by tools such as the migrator, which use none of these).
  * The embedded database (`npm start` with no configuration) is never a deployment.
  */
-export function assertDeployable(config: Env, src: Source = process.env): void {
+export function assertDeployable(config: Env): void {
   const deployment =
-    config.nodeEnv === "production" && config.databaseUrl !== undefined && src.MINITWIT_EMBEDDED_DB !== "1";
+    config.nodeEnv === "production" && config.databaseUrl !== undefined && !config.embeddedDatabase;
   if (!deployment) return;
   if (!config.simulatorPasswordSet) {
     throw new ConfigError(
@@ -237,4 +244,16 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
+}
+
+/**
+ * Makes the embedded database this process started (or joined) its database. Written into
+ * `process.env`, the one place every reader sees: Next.js bundles its own copy of this module, and
+ * child processes (the build, tools) inherit the environment. Everything else reads it back through
+ * `env()`.
+ */
+export function useEmbeddedDatabase(url: string): void {
+  process.env.DATABASE_URL = url;
+  process.env.MINITWIT_EMBEDDED_DB = "1";
+  cached = undefined;
 }

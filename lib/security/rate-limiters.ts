@@ -1,3 +1,4 @@
+import { env } from "../runtime/env";
 import {
   RateLimiterMemory,
   RateLimiterPostgres,
@@ -101,7 +102,7 @@ type StoreClient = { query(config: pg.QueryConfig): Promise<pg.QueryResult> };
  * There the statements go unnamed.
  */
 function storeClient(pool: pg.Pool): StoreClient {
-  if (process.env.MINITWIT_EMBEDDED_DB !== "1") return pool;
+  if (!env().embeddedDatabase) return pool;
   return { query: ({ text, values }) => pool.query({ text, values }) };
 }
 
