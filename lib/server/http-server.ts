@@ -29,6 +29,10 @@ export type HttpServer = {
 /**
  * A standalone build (the container image) ships no next.config.js: Next stores the resolved
  * configuration beside the build, and its own standalone server starts from that, as this one does.
+ * The private variable stays because Next has no public way to say so: `next({ conf })` alone still
+ * loads next.config's webpack hook (absent from a standalone build) and warns that `next start`
+ * cannot serve one; Next's generated `server.js` sets this same variable. `standalone-config.test.ts`
+ * fails when Next stops honouring it.
  */
 function standaloneConfig(dir: string): NextConfig | undefined {
   if (existsSync(path.join(dir, "next.config.js"))) return undefined;
