@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy, createNonce, STATIC_SECURITY_HEADERS } from "./lib/security/headers";
 import { env } from "./lib/runtime/env";
+import { isHttps } from "./lib/security/https";
 import { GRAVATAR_ORIGIN } from "./lib/avatar/avatar";
 import { isMessageCursor } from "./lib/domain/pagination";
 import { FLASH_COOKIE, FLASH_HEADER, toHeaderValue } from "./app/_web/flash";
@@ -53,7 +54,7 @@ export function proxy(request: NextRequest): NextResponse {
   }
 
   const explorer = pathname === GRAPHQL_PATH && request.method === "GET";
-  const https = (request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol).startsWith("https");
+  const https = isHttps(request.headers, request.nextUrl.protocol);
   const nonce = createNonce();
   const csp = contentSecurityPolicy({
     nonce,

@@ -17,7 +17,7 @@ import {
   UNAVAILABLE_EXTENSIONS,
   UNAVAILABLE_MESSAGE,
 } from "./errors";
-import { BODY_LIMITS, withBodyWithin } from "@/lib/security/body-limit";
+import { BODY_LIMITS, tooLargeMessage, withBodyWithin } from "@/lib/security/body-limit";
 import { sharedLimiter } from "@/lib/security/rate-limiters";
 import { costLimitRejection, LIMITS, pageSizeRule } from "./limits";
 import { schema } from "./schema";
@@ -149,7 +149,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Requ
     }
     // Read here under the limit (chunked bodies too): the integration would buffer any size.
     const bounded = await withBodyWithin(incoming, BODY_LIMITS.graphql);
-    if (bounded === null) return graphqlErrorResponse(413, "The request body is too large", "BAD_REQUEST");
+    if (bounded === null) {
+      return graphqlErrorResponse(413, tooLargeMessage(BODY_LIMITS.graphql), "BAD_REQUEST");
+    }
 
     const req = normaliseJsonContentType(bounded);
     const viewer = identity ? identity.user : sessionViewer;

@@ -19,7 +19,7 @@ import { liveMetrics } from "@/lib/live/metrics";
 import { logger } from "@/lib/observability/logger";
 import { phase } from "@/lib/server/lifecycle";
 import { clientAddress } from "@/lib/server/client-address";
-import { BODY_LIMITS } from "@/lib/security/body-limit";
+import { BODY_LIMITS, tooLargeMessage } from "@/lib/security/body-limit";
 import { checkRequestHeaders } from "@/lib/security/csrf";
 import { createContext, type Viewer } from "./context";
 import { formatError, withErrorCode } from "./errors";
@@ -173,10 +173,10 @@ async function readParams(req: StreamRequest): Promise<Params> {
     });
   }
   if (Number(req.headers.get("content-length") ?? 0) > BODY_LIMITS.graphqlStream) {
-    throw new RequestError(413, "The request body is too large", "BAD_REQUEST");
+    throw new RequestError(413, tooLargeMessage(BODY_LIMITS.graphqlStream), "BAD_REQUEST");
   }
   const text = await req.body();
-  if (text === null) throw new RequestError(413, "The request body is too large", "BAD_REQUEST");
+  if (text === null) throw new RequestError(413, tooLargeMessage(BODY_LIMITS.graphqlStream), "BAD_REQUEST");
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,16 +1,15 @@
-import { BODY_LIMITS, readBodyWithin } from "../lib/security/body-limit";
+import { BODY_LIMITS, readBodyWithin, tooLargeMessage } from "../lib/security/body-limit";
 
 export type BodyResult =
   { ok: true; value: Record<string, unknown> } | { ok: false; status: 400 | 413; message: string };
 
-const TOO_LARGE = { ok: false, status: 413, message: "The request body is larger than 1 MiB" } as const;
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** Reads a JSON object body under a hard byte limit (`readBodyWithin`: chunked bodies included). */
 export async function readJsonObject(request: Request, limit = BODY_LIMITS.simulator): Promise<BodyResult> {
   if (request.body === null) return { ok: false, status: 400, message: "The request needs a JSON body" };
   const read = await readBodyWithin(request, limit);
-  if (!read.ok) return TOO_LARGE;
+  if (!read.ok) return { ok: false, status: 413, message: tooLargeMessage(limit) };
 
   let text: string;
   try {

@@ -1,9 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { currentOutageScope, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../../lib/db/availability";
 import { assertUnreachable } from "../../lib/domain/errors";
-import { BODY_LIMITS, readBodyWithin } from "../../lib/security/body-limit";
+import { BODY_LIMITS, readBodyWithin, tooLargeMessage } from "../../lib/security/body-limit";
 import { checkRequest, csrfRefusal } from "../../lib/security/csrf";
 import { encodeFlash, FLASH_COOKIE, flashCookieOptions, type FormName } from "./flash";
+import { isHttps } from "../../lib/security/https";
 
 /**
  * What a form post (or one of the original's state-changing GET links) came to. One outcome, three
@@ -36,12 +37,6 @@ export interface FormRequest {
 /** Header the page's script sends so it gets JSON instead of a redirect. */
 export function wantsJson(request: Request): boolean {
   return request.headers.get("accept")?.includes("application/json") ?? false;
-}
-
-/** Whether the client reached us over HTTPS (directly or through a TLS-terminating proxy). */
-export function isHttps(request: NextRequest): boolean {
-  const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
-  return forwarded ? forwarded === "https" : request.nextUrl.protocol === "https:";
 }
 
 /**
@@ -84,7 +79,7 @@ async function readFields(request: NextRequest): Promise<ReadFields> {
 function unreadable(fields: Exclude<ReadFields, URLSearchParams>): FormOutcome {
   switch (fields) {
     case "too-large":
-      return { kind: "refused", status: 413, message: "The form is too large." };
+      return { kind: "refused", status: 413, message: `${tooLargeMessage(BODY_LIMITS.form)}.` };
     case "bad":
       return { kind: "refused", status: 400, message: "The form could not be read." };
     case "control-character":
@@ -127,7 +122,7 @@ export function formRoute(handle: (input: FormRequest) => Promise<FormOutcome>) 
 
 export function render(request: NextRequest, outcome: FormOutcome): Response {
   const json = wantsJson(request);
-  const secure = isHttps(request);
+  const secure = isHttps(request.headers, request.nextUrl.protocol);
   switch (outcome.kind) {
     case "redirect": {
       const response = json

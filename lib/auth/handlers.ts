@@ -1,5 +1,5 @@
 import { NextRequest } from "next/server";
-import { BODY_LIMITS, withBodyWithin } from "../security/body-limit";
+import { BODY_LIMITS, tooLargeMessage, withBodyWithin } from "../security/body-limit";
 import { handlers } from "./auth";
 
 export const { GET } = handlers;
@@ -8,7 +8,7 @@ export const { GET } = handlers;
 export async function POST(request: NextRequest): Promise<Response> {
   const bounded = await withBodyWithin(request, BODY_LIMITS.form);
   if (bounded === null) {
-    return new Response("The request body is too large.", {
+    return new Response(`${tooLargeMessage(BODY_LIMITS.form)}.`, {
       status: 413,
       headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
     });

@@ -4,6 +4,7 @@ import { setRequestUser } from "../observability/http";
 import { logger } from "../observability/logger";
 import type { Viewer } from "./auth";
 import { authSecret } from "./secret";
+import { isHttps } from "../security/https";
 
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 /** Sessions roll: one used within a week stays; its expiry is written at most once a day. */
@@ -21,7 +22,7 @@ export const SESSION_LIFETIME: SessionLifetime = {
  */
 export async function viewerFromSessionCookie(headers: Headers): Promise<Viewer | null> {
   if (!headers.get("cookie")) return null;
-  const secureCookie = (headers.get("x-forwarded-proto") ?? "http").startsWith("https");
+  const secureCookie = isHttps(headers);
   const token = await getToken({
     req: { headers: new Headers({ cookie: headers.get("cookie") ?? "" }) },
     secret: authSecret(),

@@ -3,6 +3,7 @@ import {
   BODY_LIMITS,
   bodyLimitFor,
   declaresTooLargeBody,
+  tooLargeMessage,
   readBodyWithin,
   withBodyWithin,
 } from "./body-limit";
@@ -104,5 +105,12 @@ describe("bodyLimitFor and declaresTooLargeBody (the server's gate)", () => {
     expect(declaresTooLargeBody("/login", String(BODY_LIMITS.form + 1))).toBe(true);
     expect(declaresTooLargeBody("/sim/register", "100000")).toBe(false);
     expect(declaresTooLargeBody("/login", undefined)).toBe(false);
+  });
+});
+
+describe("tooLargeMessage", () => {
+  it("names the limit in MiB or KiB, the same text on every route", () => {
+    expect(tooLargeMessage(BODY_LIMITS.simulator)).toBe("The request body is larger than 1 MiB");
+    expect(tooLargeMessage(BODY_LIMITS.form)).toBe("The request body is larger than 64 KiB");
   });
 });

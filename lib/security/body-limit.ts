@@ -30,6 +30,12 @@ export function bodyLimitFor(pathname: string): number {
   return BODY_LIMITS.form;
 }
 
+/** The one text of every 413, naming the limit as a person reads it ("… larger than 1 MiB"). */
+export function tooLargeMessage(limit: number): string {
+  const size = limit >= 1024 * 1024 ? `${limit / (1024 * 1024)} MiB` : `${limit / 1024} KiB`;
+  return `The request body is larger than ${size}`;
+}
+
 /** Whether a request declares a body over its path's limit (a chunked one is cut off by its reader). */
 export function declaresTooLargeBody(pathname: string, contentLength: string | undefined): boolean {
   return contentLength !== undefined && Number(contentLength) > bodyLimitFor(pathname);

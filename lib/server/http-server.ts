@@ -12,7 +12,7 @@ import {
   runInOutageScope,
   type OutageScope,
 } from "../db/availability";
-import { bodyLimitFor, declaresTooLargeBody } from "../security/body-limit";
+import { bodyLimitFor, declaresTooLargeBody, tooLargeMessage } from "../security/body-limit";
 
 export type HttpServer = {
   address: AddressInfo;
@@ -123,18 +123,17 @@ function refuseMethod(req: http.IncomingMessage, res: http.ServerResponse): bool
  */
 function refuseDeclaredBody(pathname: string, req: http.IncomingMessage, res: http.ServerResponse): boolean {
   if (!declaresTooLargeBody(pathname, req.headers["content-length"])) return false;
-  const bytes = bodyLimitFor(pathname);
-  const limit = bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
+  const message = tooLargeMessage(bodyLimitFor(pathname));
   res.statusCode = 413;
   res.shouldKeepAlive = false;
   res.setHeader("connection", "close");
   res.setHeader("cache-control", "no-store");
   if (isSimPath(req.url)) {
     res.setHeader("content-type", "application/json");
-    res.end(`{"status": 413, "error_msg": "The request body is larger than ${limit}"}`);
+    res.end(`{"status": 413, "error_msg": "${message}"}`);
   } else {
     res.setHeader("content-type", "text/plain; charset=utf-8");
-    res.end(`The request body is too large (at most ${limit}).`);
+    res.end(`${message}.`);
   }
   return true;
 }
