@@ -11,4 +11,11 @@ describe("avatarUrl", () => {
       "https://www.gravatar.com/avatar/c160f8cc69a4f0bf2b0362752353d060?d=identicon&s=48",
     );
   });
+
+  it("hashes the trimmed, lower-cased address like the original", () => {
+    // md5("myemailaddress@example.com"), Gravatar's documented example.
+    expect(avatarUrl("  MyEmailAddress@example.com ", 48, true)).toBe(
+      "https://www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346?d=identicon&s=48",
+    );
+  });
 });

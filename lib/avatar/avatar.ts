@@ -1,9 +1,7 @@
 import { env } from "../runtime/env";
 import { emailHash } from "./identicon";
-
 import { AVATAR_SIZE } from "./size";
 
-export { AVATAR_SIZE };
 export const GRAVATAR_ORIGIN = "https://www.gravatar.com";
 
 /**

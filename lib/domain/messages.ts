@@ -32,13 +32,6 @@ function before(after: MessageKey | null | undefined): Prisma.MessageWhereInput 
   };
 }
 
-/** Where a user selector points, for the model API. */
-export function userWhere(user: UserSelector): Prisma.UserWhereUniqueInput {
-  if ("id" in user) return { id: user.id };
-  rejectNul(user.username);
-  return { username: user.username };
-}
-
 /** Refuses what no timeline should show: nothing but whitespace, oversize texts, or NUL (PostgreSQL cannot store it). */
 export function validateMessageText(text: string): void {
   if (text.trim() === "") throw new DomainError("BAD_USER_INPUT", "The message must not be empty", "text");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "./errors";
-import { gravatarUrl, passwordPolicyError, type RegistrationRules, validateRegistration } from "./users";
+import { passwordPolicyError, type RegistrationRules, validateRegistration } from "./users";
 
 function firstError(input: { username: string; email: string; password: string }, rules: RegistrationRules) {
   try {
@@ -98,14 +98,5 @@ describe("validateRegistration: usernames", () => {
   it("refuses NUL, which PostgreSQL cannot store", () => {
     expect(firstError({ ...ok, username: "a\u0000b" }, "simulator")?.code).toBe("BAD_USER_INPUT");
     expect(firstError({ ...ok, email: "a@b\u0000" }, "simulator")?.field).toBe("email");
-  });
-});
-
-describe("gravatarUrl", () => {
-  it("hashes the trimmed, lower-cased address like the original", () => {
-    // md5("myemailaddress@example.com"), Gravatar's documented example.
-    expect(gravatarUrl("  MyEmailAddress@example.com ")).toBe(
-      "https://www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346?d=identicon&s=48",
-    );
   });
 });

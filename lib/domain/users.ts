@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { isUniqueViolation, rejectNul } from "../db/guards";
 import { db } from "../db/prisma";
 import type { User } from "../generated/prisma/client";
@@ -145,10 +144,4 @@ export async function findUsersByIds(ids: readonly number[]): Promise<UserRecord
 export async function findUsersByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
   rejectNul(usernames);
   return db().user.findMany({ where: { username: { in: [...usernames] } } });
-}
-
-/** The original's Gravatar identicon: md5 of the trimmed, lower-cased address. */
-export function gravatarUrl(email: string, size = 48): string {
-  const digest = createHash("md5").update(email.trim().toLowerCase()).digest("hex");
-  return `https://www.gravatar.com/avatar/${digest}?d=identicon&s=${size}`;
 }
