@@ -1,5 +1,5 @@
 import path from "node:path";
-import { env, useEmbeddedDatabase } from "../runtime/env";
+import { env, adoptEmbeddedDatabase } from "../runtime/env";
 import { acquireLock, readLock, releaseLock, updateLock } from "./data-dir-lock";
 import { startEmbeddedPostgres } from "./embedded";
 
@@ -38,7 +38,7 @@ export async function openDatabase(options: { shareRunning?: boolean } = {}): Pr
   const owner = options.shareRunning ? readLock(dataDir) : undefined;
   if (owner && owner.url !== "") {
     const url = owner.url;
-    useEmbeddedDatabase(url);
+    adoptEmbeddedDatabase(url);
     return {
       url,
       description: `embedded PostgreSQL (${pgliteDir}, served by process ${owner.pid})`,
@@ -51,7 +51,7 @@ export async function openDatabase(options: { shareRunning?: boolean } = {}): Pr
     // Served on a Unix socket in the data folder, which only its owner can enter.
     const embedded = await startEmbeddedPostgres({ dataDir: pgliteDir, socketDir: dataDir });
     updateLock(dataDir, embedded.url);
-    useEmbeddedDatabase(embedded.url);
+    adoptEmbeddedDatabase(embedded.url);
     return {
       url: embedded.url,
       description: `embedded PostgreSQL (${pgliteDir})`,

@@ -165,7 +165,7 @@ export function parseEnv(src: Source = process.env) {
     host: str(src, "HOST", "0.0.0.0"),
     /** Unset: an embedded PostgreSQL (PGlite) keeps its data in `dataDir`. */
     databaseUrl: databaseUrl(src),
-    /** `databaseUrl` is the embedded database's socket (set by `useEmbeddedDatabase`, not by users). */
+    /** `databaseUrl` is the embedded database's socket (set by `adoptEmbeddedDatabase`, not by users). */
     embeddedDatabase: optional(src, "MINITWIT_EMBEDDED_DB") === "1",
     /** Where the migrator reads migrations (the image keeps them beside its bundles). */
     migrationsDir: str(src, "MIGRATIONS_DIR", path.join(process.cwd(), "prisma", "migrations")),
@@ -252,7 +252,7 @@ export function env(): Env {
  * child processes (the build, tools) inherit the environment. Everything else reads it back through
  * `env()`.
  */
-export function useEmbeddedDatabase(url: string): void {
+export function adoptEmbeddedDatabase(url: string): void {
   process.env.DATABASE_URL = url;
   process.env.MINITWIT_EMBEDDED_DB = "1";
   cached = undefined;
