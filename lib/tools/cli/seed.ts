@@ -5,25 +5,13 @@
  * It refuses a database that already has users or messages unless given --force (then it adds to
  * them). Nothing runs it by itself. Exit status: 0 seeded, 1 refused or failed, 2 bad usage.
  */
-import { openDatabase } from "../../db/connect";
 import { applyMigrations } from "../../db/migrate";
-import { disconnectDb } from "../../db/prisma";
-import { env, resolveFileSecrets } from "../../runtime/env";
+import { env } from "../../runtime/env";
 import { DatabaseNotEmptyError, seedDemoData } from "../seed/demo-data";
 import { parseSeedArgs, SEED_USAGE } from "../seed/seed-args";
+import { runDatabaseCommand } from "./database-command";
 
-async function main(argv: string[]): Promise<number> {
-  const command = parseSeedArgs(argv);
-  if (command.kind === "help") {
-    console.log(SEED_USAGE);
-    return 0;
-  }
-  if (command.kind === "error") {
-    console.error(`${command.message}\n\n${SEED_USAGE}`);
-    return 2;
-  }
-  resolveFileSecrets();
-  const database = await openDatabase({ shareRunning: true });
+runDatabaseCommand(process.argv.slice(2), parseSeedArgs, SEED_USAGE, async (command, database) => {
   try {
     console.log(`seeding ${database.description}`);
     // A fresh checkout seeds before its first `npm start`: the schema has to exist first.
@@ -48,16 +36,5 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     throw error;
-  } finally {
-    await disconnectDb();
-    await database.close();
   }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+});
