@@ -53,7 +53,7 @@ fi
 
 log() { printf '[deploy %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
-for secret in database_url postgres_password auth_secret simulator_password metrics_token grafana_admin_password \
+for secret in database_url owner_database_url postgres_password auth_secret simulator_password metrics_token grafana_admin_password \
   alert_chat_webhook_url alert_heartbeat_url alert_email alert_smtp_password; do
   if ! docker secret inspect "$secret" >/dev/null 2>&1; then
     echo "deploy.sh: docker secret '$secret' is missing; create it first (docker/README.md, Secrets)" >&2
@@ -78,8 +78,10 @@ docker service create --detach --quiet --with-registry-auth \
   --mode replicated-job \
   --restart-condition on-failure --restart-max-attempts 10 --restart-delay 5s \
   --network "${stack}_backend" \
+  --secret owner_database_url \
   --secret database_url \
-  --env DATABASE_URL_FILE=/run/secrets/database_url \
+  --env DATABASE_URL_FILE=/run/secrets/owner_database_url \
+  --env APP_DATABASE_URL_FILE=/run/secrets/database_url \
   --container-label org.minitwit.service=migrate \
   "$image" node dist/migrate.mjs >/dev/null
 

@@ -33,7 +33,9 @@ else
   postgres_password="$(random 24)"
 fi
 write postgres_password "$postgres_password"
-write database_url "postgresql://minitwit:${postgres_password}@postgres:5432/minitwit"
+# The app's own role (created by the migrate service, not a superuser) and the schema owner's.
+write database_url "postgresql://minitwit_app:$(random 24)@postgres:5432/minitwit"
+write owner_database_url "postgresql://minitwit:${postgres_password}@postgres:5432/minitwit"
 write auth_secret "$(random 32)"
 write simulator_password 'super_safe!'
 write metrics_token "$(random 24)"

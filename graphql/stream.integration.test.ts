@@ -1,7 +1,8 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { disconnectDb } from "@/lib/db/prisma";
+import { dbPool, disconnectDb } from "@/lib/db/prisma";
+import { liveMetrics } from "@/lib/live/metrics";
 import { postMessage } from "@/lib/domain/messages";
 import { decodeMessageCursor } from "@/lib/domain/pagination";
 import { setPhase } from "@/lib/server/lifecycle";
@@ -174,6 +175,53 @@ describe("/api/graphql/stream", () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  });
+
+  it("disconnects a reader that stops reading once its queue is full, and frees its slot", async () => {
+    const author = await createUser();
+    const address = "203.0.113.77";
+    const body = JSON.stringify({ query: SUBSCRIPTION });
+    const socket = net.connect((server.address() as AddressInfo).port, "127.0.0.1");
+    socket.write(
+      `POST /api/graphql/stream HTTP/1.1\r\nhost: localhost\r\naccept: text/event-stream\r\n` +
+        `content-type: application/json\r\nx-minitwit-client-ip: ${address}\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    let received = "";
+    await new Promise<void>((resolve) =>
+      socket.on("data", (chunk: Buffer) => {
+        received += chunk.toString("latin1");
+        if (received.includes(":\n\n")) resolve();
+      }),
+    );
+    expect(received).toMatch(/^HTTP\/1\.1 200/);
+    // From here on the client reads nothing: the kernel's buffers fill, then the stream's queue.
+    socket.pause();
+    const slowBefore =
+      (await liveMetrics().dropped.get()).values.find((v) => v.labels.reason === "slow")?.value ?? 0;
+    const connections = () => new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)));
+    // 4,990 four-byte characters: 20 kB a frame. Written 50 rows a statement (each row's trigger
+    // notifies, as a post does), until the server has let the connection go.
+    const big = "\u{1F426}".repeat(4990);
+    let posted = 0;
+    while ((await connections()) > 0 && posted < 3000) {
+      await dbPool().query(
+        "INSERT INTO messages (author_id, text) SELECT $1, n || ' ' || $2 FROM generate_series(1, 50) AS n",
+        [author.id, big],
+      );
+      posted += 50;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (let i = 0; i < 100 && (await connections()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await connections()).toBe(0);
+    const slowAfter =
+      (await liveMetrics().dropped.get()).values.find((v) => v.labels.reason === "slow")?.value ?? 0;
+    expect(slowAfter).toBeGreaterThan(slowBefore);
+    socket.destroy();
+    // The slot is free again (one stream per address here): the same address may open a stream.
+    const again = await handle(request({ query: SUBSCRIPTION }, {}, { address }));
+    expect(again.status).toBe(200);
+    await again.body?.cancel();
   });
 
   it("refuses new streams while the instance drains", async () => {

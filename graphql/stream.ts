@@ -402,6 +402,12 @@ function framesOf(message: object, shareKey: string): Map<string, Buffer | Promi
 const HEARTBEAT = Buffer.from(":\n\n");
 const COMPLETE = Buffer.from("event: complete\ndata:\n\n");
 
+/** The hub's end of a stream (lib/live/hub.ts `Subscription.whenEnded`); never settles for other sources. */
+function endedWhileBlocked(results: object): Promise<unknown> {
+  const source = results as { whenEnded?: () => Promise<unknown> };
+  return typeof source.whenEnded === "function" ? source.whenEnded() : new Promise(() => {});
+}
+
 /** Resolves when the socket has taken what was written, or is gone. */
 function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -492,7 +498,17 @@ function serveEvents(res: ServerResponse, stream: OpenStream, timing: StreamTimi
           res.cork();
           process.nextTick(uncork);
         }
-        if (!res.write(data)) await drained(res);
+        if (!res.write(data)) {
+          // The socket takes nothing more for now: wait for it, unless the hub cuts the stream off
+          // meanwhile (its queue filled): then the reader, which is not reading, is disconnected now
+          // rather than holding its socket and its stream slot until the idle timeout.
+          const cut = await Promise.race([drained(res).then(() => undefined), endedWhileBlocked(results)]);
+          if (cut !== undefined && cut !== "done") {
+            stop();
+            res.destroy();
+            return;
+          }
+        }
       }
     } catch (error) {
       if (!isStreamClosed(error)) logger().error({ err: error }, "live stream failed");

@@ -163,10 +163,29 @@ export class Subscription implements AsyncIterableIterator<LiveEvent> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  private ended:
+    { promise: Promise<StreamClosed | "done">; resolve(reason: StreamClosed | "done"): void } | undefined;
+
+  /**
+   * Settles when the stream ends, also while its reader is not asking for events: a writer blocked on
+   * a socket that takes nothing (a reader that stopped reading) learns here that it was cut off. One
+   * promise per stream, however often the writer waits.
+   */
+  whenEnded(): Promise<StreamClosed | "done"> {
+    if (this.closed !== undefined) return Promise.resolve(this.closed);
+    if (!this.ended) {
+      let resolve!: (reason: StreamClosed | "done") => void;
+      const promise = new Promise<StreamClosed | "done">((r) => (resolve = r));
+      this.ended = { promise, resolve };
+    }
+    return this.ended.promise;
+  }
+
   /** Ends the stream from the server's side: the reader sees `reason` once its queue is read. */
   end(reason: StreamClosed | "done"): void {
     if (!this.open) return;
     this.closed = reason;
+    this.ended?.resolve(reason);
     // A stream cut off resumes from its cursor, not from a backlog kept here.
     this.queue.length = 0;
     this.hub.remove(this);

@@ -47,6 +47,8 @@ describe("parseEnv", () => {
     [{ AUTH_SECRET: "change-me-generate-with-openssl-rand-base64-32" }, "AUTH_SECRET", /placeholder/],
     [{ METRICS_TOKEN: "Change-Me-metrics" }, "METRICS_TOKEN", /placeholder/],
     [{ DATABASE_URL: "postgresql://m:change-me-pw@db/m" }, "DATABASE_URL", /placeholder password/],
+    [{ APP_DATABASE_URL: "postgresql://a:change-me-pw@db/m" }, "APP_DATABASE_URL", /placeholder password/],
+    [{ APP_DATABASE_URL: "mysql://a:pw@db/m" }, "APP_DATABASE_URL", /postgres:\/\//],
   ])("refuses %o naming the variable", (src, variable, message) => {
     let caught: unknown;
     try {
@@ -115,9 +117,15 @@ describe("docker/generate-secrets.sh", () => {
       const config = parseEnv(src);
       expect(() => assertDeployable(config)).not.toThrow();
       expect(config.authSecret?.length).toBeGreaterThanOrEqual(32);
-      expect(new URL(config.databaseUrl!).password).toBe(
-        readFileSync(path.join(dir, "postgres_password"), "utf8"),
-      );
+      // The app's own role, with a password of its own; the migration job's URL is the owner's.
+      const app = new URL(config.databaseUrl!);
+      expect(app.username).toBe("minitwit_app");
+      expect(app.password.length).toBeGreaterThanOrEqual(24);
+      const owner = new URL(readFileSync(path.join(dir, "owner_database_url"), "utf8"));
+      expect(owner.username).toBe("minitwit");
+      expect(owner.password).toBe(readFileSync(path.join(dir, "postgres_password"), "utf8"));
+      expect(app.password).not.toBe(owner.password);
+      expect({ host: app.host, path: app.pathname }).toEqual({ host: owner.host, path: owner.pathname });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -87,10 +87,10 @@ function secret(src: Source, name: string): string | undefined {
   return value;
 }
 
-function databaseUrl(src: Source): string | undefined {
-  const url = postgresUrl(src, "DATABASE_URL");
+function databaseUrl(src: Source, name: string): string | undefined {
+  const url = postgresUrl(src, name);
   if (url !== undefined && isPlaceholderSecret(decodeURIComponent(new URL(url).password))) {
-    throw new ConfigError("DATABASE_URL", "carries the example placeholder password (`change-me…`)");
+    throw new ConfigError(name, "carries the example placeholder password (`change-me…`)");
   }
   return url;
 }
@@ -137,7 +137,13 @@ function trustedProxies(src: Source, name: string): TrustedProxies {
 }
 
 /** Variables that may instead be given as a file (Docker secrets): `NAME_FILE=/run/secrets/name`. */
-export const FILE_VARIABLES = ["DATABASE_URL", "AUTH_SECRET", "SIMULATOR_PASSWORD", "METRICS_TOKEN"] as const;
+export const FILE_VARIABLES = [
+  "DATABASE_URL",
+  "APP_DATABASE_URL",
+  "AUTH_SECRET",
+  "SIMULATOR_PASSWORD",
+  "METRICS_TOKEN",
+] as const;
 
 /** Reads `NAME_FILE` into `NAME` for the secret-bearing variables; a set `NAME` wins. */
 export function resolveFileSecrets(
@@ -164,7 +170,12 @@ export function parseEnv(src: Source = process.env) {
     port: int(src, "PORT", 3000, 0, 65535),
     host: str(src, "HOST", "0.0.0.0"),
     /** Unset: an embedded PostgreSQL (PGlite) keeps its data in `dataDir`. */
-    databaseUrl: databaseUrl(src),
+    databaseUrl: databaseUrl(src, "DATABASE_URL"),
+    /**
+     * The migration step only: the URL the app serves with, when it is not the owner's (`DATABASE_URL`
+     * there). Its role is created or updated, with the rights the app needs (`lib/db/app-role.ts`).
+     */
+    appDatabaseUrl: databaseUrl(src, "APP_DATABASE_URL"),
     /** `databaseUrl` is the embedded database's socket (set by `adoptEmbeddedDatabase`, not by users). */
     embeddedDatabase: optional(src, "MINITWIT_EMBEDDED_DB") === "1",
     /** Where the migrator reads migrations (the image keeps them beside its bundles). */

@@ -83,6 +83,28 @@ export function outagesAre503(res: http.ServerResponse, scope?: OutageScope): vo
   } as http.ServerResponse["writeHead"];
 }
 
+/**
+ * The last resort, for a request whose handler threw past every layer that answers for itself: 503
+ * with Retry-After when the database is away (by the error, or by what this request met), else 500;
+ * a JSON body either way. A response already under way cannot change its status: its connection is
+ * cut, so the client sees a failure rather than a truncated page that looks whole.
+ */
+export function answerFailure(res: http.ServerResponse, error: unknown, scope: OutageScope): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const outage = scope.metOutage || isDatabaseUnavailable(error);
+  res.statusCode = outage ? 503 : 500;
+  res.setHeader("content-type", "application/json");
+  if (outage) res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+  res.end(
+    outage
+      ? JSON.stringify({ status: 503, error_msg: "The database is unavailable; try again in a moment" })
+      : JSON.stringify({ status: 500, error_msg: "Internal server error" }),
+  );
+}
+
 const HOP_HEADER = "x-minitwit-hop";
 export const WARM_UP_HEADER = "x-minitwit-warm-up";
 
@@ -210,19 +232,7 @@ export async function startHttpServer(options: {
     }
     const failed = (error: unknown) => {
       options.onError?.(error, req);
-      if (!res.headersSent) {
-        const outage = scope.metOutage || isDatabaseUnavailable(error);
-        res.statusCode = outage ? 503 : 500;
-        res.setHeader("content-type", "application/json");
-        if (outage) res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
-        res.end(
-          outage
-            ? JSON.stringify({ status: 503, error_msg: "The database is unavailable; try again in a moment" })
-            : JSON.stringify({ status: 500, error_msg: "Internal server error" }),
-        );
-      } else {
-        res.destroy();
-      }
+      answerFailure(res, error, scope);
     };
     const own = options.routes?.get(pathname);
     runInOutageScope(scope, () => (own ? own(req, res) : handle(req, res))).catch(failed);

@@ -8,7 +8,7 @@ import {
   runInOutageScope,
   type OutageScope,
 } from "../db/availability";
-import { outagesAre503 } from "./http-server";
+import { answerFailure, outagesAre503 } from "./http-server";
 
 function response(scope?: OutageScope): http.ServerResponse {
   const res = new http.ServerResponse(new http.IncomingMessage(new net.Socket()));
@@ -52,5 +52,57 @@ describe("outagesAre503", () => {
     const untouched = response({ metOutage: false });
     untouched.writeHead(500);
     expect(untouched.statusCode).toBe(500);
+  });
+});
+
+/** A response whose written bytes are kept, as the client would read them. */
+function recorded(): { res: http.ServerResponse; body(): string; destroyed(): boolean } {
+  const socket = new net.Socket();
+  const res = new http.ServerResponse(new http.IncomingMessage(socket));
+  let body = "";
+  let destroyed = false;
+  res.end = function (this: http.ServerResponse, chunk?: unknown) {
+    if (typeof chunk === "string") body += chunk;
+    return this;
+  } as http.ServerResponse["end"];
+  res.destroy = function (this: http.ServerResponse) {
+    destroyed = true;
+    return this;
+  } as http.ServerResponse["destroy"];
+  return { res, body: () => body, destroyed: () => destroyed };
+}
+
+describe("answerFailure (the server's last resort)", () => {
+  it("answers a database outage with 503 JSON and Retry-After", () => {
+    const { res, body } = recorded();
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    answerFailure(res, refused, { metOutage: false });
+    expect(res.statusCode).toBe(503);
+    expect(res.getHeader("retry-after")).toBe("2");
+    expect(res.getHeader("content-type")).toBe("application/json");
+    expect(JSON.parse(body())).toEqual({
+      status: 503,
+      error_msg: "The database is unavailable; try again in a moment",
+    });
+  });
+
+  it("answers 503 for any error of a request that met the outage, 500 otherwise, never leaking the error", () => {
+    const met = recorded();
+    answerFailure(met.res, new TypeError("x is undefined"), { metOutage: true });
+    expect(met.res.statusCode).toBe(503);
+    const bug = recorded();
+    answerFailure(bug.res, new TypeError("secret detail"), { metOutage: false });
+    expect(bug.res.statusCode).toBe(500);
+    expect(bug.res.getHeader("retry-after")).toBeUndefined();
+    expect(JSON.parse(bug.body())).toEqual({ status: 500, error_msg: "Internal server error" });
+    expect(bug.body()).not.toContain("secret detail");
+  });
+
+  it("cuts the connection of a response already under way instead of ending it as if whole", () => {
+    const started = recorded();
+    started.res.writeHead(200, { "content-type": "text/html" });
+    answerFailure(started.res, new Error("failed mid-page"), { metOutage: false });
+    expect(started.destroyed()).toBe(true);
+    expect(started.body()).toBe("");
   });
 });

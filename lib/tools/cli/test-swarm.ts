@@ -68,6 +68,7 @@ const PROXY = `http://${CLIENT_ADDRESS}`;
 const PROMETHEUS = "http://127.0.0.1:9090";
 const SECRETS = [
   "database_url",
+  "owner_database_url",
   "postgres_password",
   "auth_secret",
   "simulator_password",
@@ -417,27 +418,56 @@ async function postgresContainer(): Promise<string> {
   });
 }
 
-async function lostWrites(load: Load): Promise<{ checked: number; lost: string[] }> {
+/** One statement through `psql` in the stack's PostgreSQL container, as the owner; unaligned output. */
+async function psqlQuery(sql: string): Promise<string> {
   const pg = await postgresContainer();
-  const query = async (sql: string) =>
+  return (
+    await run("docker", [
+      "exec",
+      "-e",
+      "PGCLIENTENCODING=UTF8",
+      pg,
+      "psql",
+      "-U",
+      "minitwit",
+      "-d",
+      "minitwit",
+      "-At",
+      "-F",
+      "\t",
+      "-c",
+      sql,
+    ])
+  ).stdout;
+}
+
+/**
+ * The app serves as its own role, made by the migration job, which is not a superuser (so it cannot
+ * take the slots PostgreSQL reserves for operators); no app connection uses the owner's role.
+ */
+async function appDatabaseRoles(): Promise<string[]> {
+  const problems: string[] = [];
+  const rows = JSON.parse(
     (
-      await run("docker", [
-        "exec",
-        "-e",
-        "PGCLIENTENCODING=UTF8",
-        pg,
-        "psql",
-        "-U",
-        "minitwit",
-        "-d",
-        "minitwit",
-        "-At",
-        "-F",
-        "\t",
-        "-c",
-        sql,
-      ])
-    ).stdout;
+      await psqlQuery(
+        `SELECT coalesce(json_agg(json_build_array(a.usename, r.rolsuper, a.application_name)), '[]')
+           FROM pg_stat_activity a JOIN pg_roles r ON r.rolname = a.usename
+          WHERE a.datname = 'minitwit' AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()`,
+      )
+    ).trim(),
+  ) as [string, boolean, string][];
+  const app = rows.filter(([user]) => user === "minitwit_app");
+  if (app.length === 0) problems.push("no connection of the app's role minitwit_app");
+  if (app.some(([, superuser]) => superuser)) problems.push("the app's role minitwit_app is a superuser");
+  const owner = rows.filter(
+    ([user, , name]) => user !== "minitwit_app" && !["pg_dump", "psql"].includes(name),
+  );
+  if (owner.length > 0) problems.push(`connections as another role: ${JSON.stringify(owner.slice(0, 3))}`);
+  return problems;
+}
+
+async function lostWrites(load: Load): Promise<{ checked: number; lost: string[] }> {
+  const query = psqlQuery;
   // As JSON, so that no text can be mistaken for a separator or changed by the terminal format.
   const rows = JSON.parse(
     (await query("SELECT coalesce(json_agg(json_build_array(username, id)), '[]') FROM users")).trim(),
@@ -551,7 +581,8 @@ async function main(): Promise<number> {
     const simulatorPassword = random();
     const values_: Record<string, string> = {
       postgres_password: postgresPassword,
-      database_url: `postgresql://minitwit:${postgresPassword}@postgres:5432/minitwit`,
+      database_url: `postgresql://minitwit_app:${random()}@postgres:5432/minitwit`,
+      owner_database_url: `postgresql://minitwit:${postgresPassword}@postgres:5432/minitwit`,
       auth_secret: random() + random(),
       simulator_password: simulatorPassword,
       metrics_token: random(),
@@ -651,6 +682,11 @@ async function main(): Promise<number> {
     if (writes.checked === 0) failures.push("no acknowledged write to check");
     if (writes.lost.length > 0)
       failures.push(`lost acknowledged writes: ${writes.lost.slice(0, 5).join("; ")}`);
+    const roles = await appDatabaseRoles();
+    summary.push(
+      `the app's database role: ${roles.length === 0 ? "minitwit_app, not a superuser" : roles.join("; ")}`,
+    );
+    failures.push(...roles);
 
     const up = await prometheusTargets().catch((error: unknown) => {
       failures.push(String(error));

@@ -139,7 +139,7 @@ export function send(
   url: string,
   spec: RequestSpec,
   timeoutMs: number,
-): Promise<{ status: number; body: string; ms: number }> {
+): Promise<{ status: number; body: string; ms: number; retryAfter?: string }> {
   const started = performance.now();
   return new Promise((resolve) => {
     const headers = { connection: "close", ...spec.headers };
@@ -149,7 +149,8 @@ export function send(
       res.on("data", (chunk: string) => (body += chunk));
       res.on("end", () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started });
+        const retryAfter = res.headers["retry-after"];
+        resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started, retryAfter });
       });
       res.on("error", () => resolve({ status: 0, body: "", ms: performance.now() - started }));
     });

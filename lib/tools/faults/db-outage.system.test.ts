@@ -60,6 +60,17 @@ const form = (path: string, fields: Record<string, string>) =>
     },
     10_000,
   );
+/** A live-timeline stream (served by the custom server itself, not Next.js). */
+const liveStream = () =>
+  send(
+    `${base}/api/graphql/stream`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: "subscription { messagePosted(timeline: PUBLIC) { kind } }" }),
+    },
+    10_000,
+  );
 const registerForm = (name: string) =>
   form("/register", { username: name, email: `${name}@example.com`, password: "pw", password2: "pw" });
 const loginForm = () => form("/login", { username: "before", password: "pw" });
@@ -119,6 +130,17 @@ describe("a database server out of connection slots", () => {
         expectUnavailable(await paths.graphql(), "GraphQL");
         // Who is calling cannot be read either: the same answer, not a 500 or a 401.
         expectUnavailable(await unknownToken(), "GraphQL with a token");
+
+        // The stream's slot is counted in the database before it opens: refused as unavailable
+        // (a stream backs off longer than a request), never a 500 or a stream that hangs.
+        const stream = await liveStream();
+        expect(stream.status, "live stream").toBe(503);
+        expect(stream.retryAfter, "live stream").toBe("5");
+        expect((JSON.parse(stream.body) as GraphQLBody).errors[0]).toMatchObject({
+          message: expect.stringMatching(/unavailable/),
+          extensions: { code: "UNAVAILABLE" },
+        });
+        expect(stream.ms).toBeLessThan(FAST_MS);
 
         for (const post of [await registerForm(`during${round}`), await loginForm()]) {
           expect(post.status, "form post").toBe(503);

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import pg from "pg";
 
-import { pgConfigFromUrl, withClient } from "@/lib/db/pg-config";
+import { ensureAppRole } from "@/lib/db/app-role";
+import { pgConfigFromUrl } from "@/lib/db/pg-config";
 
 /**
  * A server out of connection slots, made certain. The app connects as a role that is not a superuser
@@ -18,18 +19,14 @@ import { pgConfigFromUrl, withClient } from "@/lib/db/pg-config";
 export const APP_ROLE = "minitwit_app";
 
 /**
- * Creates `APP_ROLE` on the server of `superuserUrl` (whose database is migrated) with the rights the
- * app uses at run time, and returns the URL the app connects with.
+ * Creates `APP_ROLE` on the server of `superuserUrl` (whose database is migrated) as a deployment's
+ * migration step does (`ensureAppRole`), and returns the URL the app connects with.
  */
 export async function createAppRole(superuserUrl: string): Promise<string> {
-  await withClient(superuserUrl, async (client) => {
-    await client.query(`CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER`);
-    await client.query(`GRANT USAGE ON SCHEMA public TO ${APP_ROLE}`);
-    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE}`);
-    await client.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE}`);
-  });
   const url = new URL(superuserUrl);
   url.username = APP_ROLE;
+  url.password = "";
+  await ensureAppRole(superuserUrl, url.toString());
   return url.toString();
 }
 
