@@ -28,6 +28,16 @@ export function actor(context: GraphQLContext, actingAs: string | null | undefin
   return { id: requireViewer(context).id };
 }
 
+/** The simulator's `latest` an action records with its own write; only the simulator may send one. */
+export function latestToRecord(
+  context: GraphQLContext,
+  latest: bigint | null | undefined,
+): bigint | undefined {
+  if (latest === null || latest === undefined) return undefined;
+  requireSimulator(context);
+  return latest;
+}
+
 /** The simulator protocol pages far beyond what a browser or third party may ask for. */
 export function requestedPageSize(context: GraphQLContext, first: number | null | undefined): number {
   return pageSize(first, context.isSimulator ? env().simMaxPageSize : MAX_PAGE_SIZE);

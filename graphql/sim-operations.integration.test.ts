@@ -1,3 +1,4 @@
+import { parse } from "graphql";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/db/prisma";
 import { env } from "@/lib/runtime/env";
@@ -19,7 +20,7 @@ import {
 import { anonymous, signedIn, simulator } from "./test-helpers";
 
 /** The actions' variables when the request carried no `latest`. */
-const NO_LATEST = { latest: "0", recordLatest: false };
+const NO_LATEST = { latest: null };
 
 afterAll(disconnectDb);
 
@@ -56,7 +57,7 @@ describe("simulator operations, in process", () => {
     const username = `Roger Histand ${uniqueName()}`;
     const ok = await runOperationOrThrow(
       SimRegisterDocument,
-      { username, email: "r@h", password: "x", ...NO_LATEST },
+      { username, email: "r@h", password: "x" },
       simulator(),
     );
     expect(ok.register.user.databaseId).toBeGreaterThan(0);
@@ -71,7 +72,7 @@ describe("simulator operations, in process", () => {
       const error = await domainErrorOf(
         runOperationOrThrow(
           SimRegisterDocument,
-          { ...(input as { username: string; email: string; password: string }), ...NO_LATEST },
+          input as { username: string; email: string; password: string },
           simulator(),
         ),
       );
@@ -242,27 +243,80 @@ describe("simulator operations, in process", () => {
     }
   });
 
-  it("record `latest` ahead of the action in the same operation, also when the action fails", async () => {
+  it("record `latest` in the action's own statement, and not at all when the action fails", async () => {
     const a = await createUser();
     const b = await createUser();
+    const latestOf = async () => (await runOperationOrThrow(SimLatestDocument, {}, simulator())).latest;
+    const cases: [string, () => Promise<unknown>][] = [
+      [
+        "4242",
+        () =>
+          runOperationOrThrow(
+            SimFollowDocument,
+            { username: a.username, target: b.username, latest: "4242" },
+            simulator(),
+          ),
+      ],
+      // Already followed: skipped, not failed, so the recording stands.
+      [
+        "4243",
+        () =>
+          runOperationOrThrow(
+            SimFollowDocument,
+            { username: a.username, target: b.username, latest: "4243" },
+            simulator(),
+          ),
+      ],
+      [
+        "4244",
+        () =>
+          runOperationOrThrow(
+            SimPostMessageDocument,
+            { username: a.username, text: "with latest", latest: "4244" },
+            simulator(),
+          ),
+      ],
+      [
+        "4245",
+        () =>
+          runOperationOrThrow(
+            SimUnfollowDocument,
+            { username: a.username, target: b.username, latest: "4245" },
+            simulator(),
+          ),
+      ],
+    ];
+    // Each action is one statement, latest included, once the names are known (a post, below).
+    for (const [value, run] of cases) {
+      const { queries } = await countQueries(run);
+      expect(queries.at(-1)).toMatch(/simulator_state[\s\S]*(messages|follows)/);
+      expect(await latestOf()).toBe(value);
+    }
     const { queries } = await countQueries(() =>
       runOperationOrThrow(
-        SimFollowDocument,
-        { username: a.username, target: b.username, latest: "4242", recordLatest: true },
+        SimPostMessageDocument,
+        { username: a.username, text: "again", latest: "4246" },
         simulator(),
       ),
     );
-    // The `latest` upsert, then the follow's look-up and insert.
-    expect(queries).toHaveLength(3);
-    expect(queries[0]).toMatch(/simulator_state/);
-    expect((await runOperationOrThrow(SimLatestDocument, {}, simulator())).latest).toBe("4242");
+    expect(queries).toHaveLength(1);
+
+    // A failed action records nothing (the protocol layer then records `latest` on its own).
     const failed = await runOperation(
       SimPostMessageDocument,
-      { username: uniqueName("ghost"), text: "hi", latest: "4343", recordLatest: true },
+      { username: uniqueName("ghost"), text: "hi", latest: "4343" },
       simulator(),
     );
     expect(failed.errors?.[0]?.extensions.code).toBe("USER_NOT_FOUND");
-    expect((await runOperationOrThrow(SimLatestDocument, {}, simulator())).latest).toBe("4343");
+    expect(await latestOf()).toBe("4246");
+
+    // Only the simulator may send one.
+    const ownPost = parse(
+      'mutation { postMessage(input: { text: "x", latest: "1" }) { message { databaseId } } }',
+    );
+    const denied = await runOperation(ownPost, {}, signedIn(b));
+    expect(denied.errors?.[0]?.extensions.code).toBe("FORBIDDEN");
+    expect(await latestOf()).toBe("4246");
   });
 
   it("let the simulator page beyond 100, up to its configured cap", async () => {

@@ -30,19 +30,21 @@ export interface SimRequest {
   /** The simulator's identity in the schema: may act as any user and page beyond the public cap. */
   context: GraphQLContext;
   /**
-   * The variables that make an action's operation record the request's `latest` first, in the same
-   * execution (`recordLatest … @include(if: $recordLatest)`). Hands the recording over: asked for
-   * once, it is the operation's job; a route that never asks has it recorded on its own.
+   * The variable that makes an action record the request's `latest` in its own write statement
+   * (`latest` of the action's input; null when there is none). Hands the recording over: asked for,
+   * it is the action's job, unless the action fails (its statement, if it ran, rolled the recording
+   * back); a route that never asks, or whose action fails, has it recorded on its own.
    */
-  latest(): { latest: string; recordLatest: boolean };
+  latest(): { latest: string | null };
 }
 
 /**
  * The one wrapper of every protocol route, doing what the reference does: record `latest` (whatever
  * the outcome, so a 403, 400 or 404 still records it), check the simulator's credentials, then run
- * the route and show any domain failure through the one error table. An action records `latest` in
- * its own operation, ahead of the action (one GraphQL execution per request, not two); any other
- * outcome (refused credentials, a bad body, a read) records it on its own.
+ * the route and show any domain failure through the one error table. A successful action records
+ * `latest` in its own write statement (one GraphQL execution and one statement per request); any
+ * other outcome (refused credentials, a bad body, a read, a failed action, a registration) records
+ * it on its own.
  * With SIM_ALLOWED_NETWORKS, a caller from elsewhere is refused before all of that: it may not even
  * move `latest` or register users.
  */
@@ -78,19 +80,22 @@ export function simRoute<Params>(
       return forbidden();
     }
     let pending: bigint | undefined;
+    let handedOver: bigint | undefined;
     let response: Response;
     const context = createContext({ viewer: null, isSimulator: true });
     try {
       const query = new URL(request.url).searchParams;
       pending = options.recordsLatest === false ? undefined : parseLatest(query.get("latest"));
-      const value = pending;
       const latest = () => {
+        handedOver ??= pending;
         pending = undefined;
-        return { latest: (value ?? 0n).toString(), recordLatest: value !== undefined };
+        return { latest: handedOver === undefined ? null : handedOver.toString() };
       };
       if (options.auth && !isSimulator(request.headers.get("authorization"))) response = forbidden();
       else response = await handle({ request, query, context, latest }, await params);
     } catch (error) {
+      // The action failed: its statement, if it ran, rolled the recording back with it.
+      pending ??= handedOver;
       response = failure(error, request);
     }
     if (pending !== undefined) {

@@ -207,6 +207,46 @@ describe("latest", () => {
       400,
     ],
     ["a 404", (id) => ({ path: `/msgs/${enc(NOBODY)}`, query: { latest: id } }), 404],
+    [
+      "a tweet by an unknown user",
+      (id) => ({
+        method: "POST",
+        path: `/msgs/${enc(NOBODY)}`,
+        body: { content: "x" },
+        query: { latest: id },
+      }),
+      404,
+    ],
+    [
+      "a follow",
+      (id) => ({ method: "POST", path: `/fllws/${enc(SQL)}`, body: { follow: ZOE }, query: { latest: id } }),
+      204,
+    ],
+    [
+      "a follow already made",
+      (id) => ({ method: "POST", path: `/fllws/${enc(SQL)}`, body: { follow: ZOE }, query: { latest: id } }),
+      204,
+    ],
+    [
+      "an unfollow",
+      (id) => ({
+        method: "POST",
+        path: `/fllws/${enc(SQL)}`,
+        body: { unfollow: ZOE },
+        query: { latest: id },
+      }),
+      204,
+    ],
+    [
+      "an unfollow of an unknown user",
+      (id) => ({
+        method: "POST",
+        path: `/fllws/${enc(SQL)}`,
+        body: { unfollow: NOBODY },
+        query: { latest: id },
+      }),
+      404,
+    ],
     ["a GET list", (id) => ({ path: "/msgs", query: { latest: id, no: "1" } }), 200],
     [
       "a register without credentials",

@@ -52,6 +52,8 @@ export type FlagMessagePayload = {
 export type FollowInput = {
   /** Simulator only: act as this user. */
   actingAs?: InputMaybe<Scalars['String']['input']>;
+  /** Simulator only: record this as the simulator's latest action id, in the same statement as the action. */
+  latest?: InputMaybe<Scalars['BigInt']['input']>;
   /** Whom to follow or unfollow. */
   username: Scalars['String']['input'];
 };
@@ -172,6 +174,8 @@ export type PageInfo = {
 export type PostMessageInput = {
   /** Simulator only: post as this user. */
   actingAs?: InputMaybe<Scalars['String']['input']>;
+  /** Simulator only: record this as the simulator's latest action id, in the same statement as the post. */
+  latest?: InputMaybe<Scalars['BigInt']['input']>;
   text: Scalars['String']['input'];
 };
 

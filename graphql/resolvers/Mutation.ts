@@ -5,7 +5,7 @@ import { createApiToken, revokeApiToken } from "@/lib/domain/tokens";
 import { registerUser } from "@/lib/domain/users";
 import { env } from "@/lib/runtime/env";
 import { DomainError } from "@/lib/domain/errors";
-import { actor, requireAdmin, requireSimulator, requireViewer } from "../access";
+import { actor, latestToRecord, requireAdmin, requireSimulator, requireViewer } from "../access";
 import type { GraphQLContext } from "../context";
 import { expectGlobalId } from "../global-id";
 import type { MessageModel } from "../models";
@@ -31,13 +31,19 @@ export const Mutation: MutationResolvers = {
     return { user };
   },
   postMessage: async (_parent, { input }, context) => ({
-    message: await postMessage(actor(context, input.actingAs), input.text),
+    message: await postMessage(actor(context, input.actingAs), input.text, {
+      latest: latestToRecord(context, input.latest),
+    }),
   }),
   follow: async (_parent, { input }, context) => ({
-    user: await follow(actor(context, input.actingAs), input.username),
+    user: await follow(actor(context, input.actingAs), input.username, {
+      latest: latestToRecord(context, input.latest),
+    }),
   }),
   unfollow: async (_parent, { input }, context) => ({
-    user: await unfollow(actor(context, input.actingAs), input.username),
+    user: await unfollow(actor(context, input.actingAs), input.username, {
+      latest: latestToRecord(context, input.latest),
+    }),
   }),
   createApiToken: async (_parent, { input }, context) => {
     const viewer = requireViewer(context);

@@ -27,3 +27,17 @@ export function isUniqueViolation(error: unknown): boolean {
   if (code === "23505" || code === "P2002") return true;
   return code === "P2010" && meta?.driverAdapterError?.cause?.originalCode === "23505";
 }
+
+/**
+ * A foreign key refused the write (the row it points to is gone): SQLSTATE 23503, Prisma's P2003 for
+ * a model write, or P2010 (a raw statement failed) whose driver error is the same violation.
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, meta } = error as {
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+  };
+  if (code === "23503" || code === "P2003") return true;
+  return code === "P2010" && meta?.driverAdapterError?.cause?.originalCode === "23503";
+}

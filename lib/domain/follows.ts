@@ -1,10 +1,11 @@
-import { isUniqueViolation, rejectNul } from "../db/guards";
+import { isForeignKeyViolation, isUniqueViolation, rejectNul } from "../db/guards";
 import { db } from "../db/prisma";
 import { Prisma } from "../generated/prisma/client";
 import { DomainError } from "./errors";
 import { countBusinessEvent } from "../observability/metrics";
 import type { UserSelector } from "./messages";
 import { type Page, toPage } from "./pagination";
+import { recordingLatest } from "./simulator";
 import { forgetUserIds, userIdsByName } from "./user-ids";
 import type { UserRecord } from "./users";
 
@@ -31,21 +32,44 @@ function forget(follower: UserSelector, targetUsername: string): void {
 }
 
 /**
+ * The simulator's follow: the INSERT also records its `latest` (lib/domain/simulator.ts), and an
+ * existing row is skipped rather than failed, which would roll the recording back. Raw SQL: the model
+ * API cannot put a second table's write into the same statement.
+ */
+async function insertFollowRecordingLatest(followerId: number, followeeId: number, latest: bigint) {
+  await db().$executeRaw`${recordingLatest(latest)}
+    INSERT INTO follows (follower_id, followee_id) VALUES (${followerId}::int, ${followeeId}::int)
+    ON CONFLICT DO NOTHING`;
+}
+
+/**
  * Idempotent: following twice leaves one row and succeeds, and concurrent duplicates neither fail
  * nor deadlock: one INSERT, whose unique violation (P2002) means the row is already there.
  * (`createMany` with `skipDuplicates` would wrap the same insert in a transaction: two more round
  * trips.) Following yourself is allowed, as in the original. A user deleted since their id was
- * remembered fails the foreign key (P2003): the names are looked up again, once.
+ * remembered fails the foreign key (P2003): the names are looked up again, once. With `latest` (the
+ * simulator's), the same INSERT records it.
  */
-export async function follow(follower: UserSelector, targetUsername: string): Promise<Pair["target"]> {
+export async function follow(
+  follower: UserSelector,
+  targetUsername: string,
+  options: { latest?: bigint } = {},
+): Promise<Pair["target"]> {
   for (let attempt = 0; ; attempt++) {
     const { followerId, target } = await pair(follower, targetUsername, attempt > 0);
     try {
-      await db().follow.create({ data: { followerId, followeeId: target.id }, select: { followerId: true } });
+      if (options.latest === undefined) {
+        await db().follow.create({
+          data: { followerId, followeeId: target.id },
+          select: { followerId: true },
+        });
+      } else {
+        await insertFollowRecordingLatest(followerId, target.id, options.latest);
+      }
     } catch (error) {
       if (isUniqueViolation(error)) {
         // Already followed.
-      } else if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
+      } else if (isForeignKeyViolation(error)) {
         if (attempt > 0) throw new DomainError("USER_NOT_FOUND", "The user does not exist");
         forget(follower, targetUsername);
         continue;
@@ -61,11 +85,22 @@ export async function follow(follower: UserSelector, targetUsername: string): Pr
 /**
  * Unfollowing someone not followed succeeds too: the simulator does it all the time. When nothing
  * was deleted, the names are checked in the database (a remembered id may belong to a deleted user).
+ * With `latest` (the simulator's), the first DELETE records it: raw SQL, as the model API cannot put
+ * a second table's write into the same statement.
  */
-export async function unfollow(follower: UserSelector, targetUsername: string): Promise<Pair["target"]> {
+export async function unfollow(
+  follower: UserSelector,
+  targetUsername: string,
+  options: { latest?: bigint } = {},
+): Promise<Pair["target"]> {
   const remembered = await pair(follower, targetUsername);
   const where = ({ followerId, target }: Pair) => ({ followerId, followeeId: target.id });
-  const { count } = await db().follow.deleteMany({ where: where(remembered) });
+  const count =
+    options.latest === undefined
+      ? (await db().follow.deleteMany({ where: where(remembered) })).count
+      : await db().$executeRaw`${recordingLatest(options.latest)}
+          DELETE FROM follows
+          WHERE follower_id = ${remembered.followerId}::int AND followee_id = ${remembered.target.id}::int`;
   let result = remembered;
   if (count === 0) {
     result = await pair(follower, targetUsername, true);

@@ -1,9 +1,10 @@
-import { rejectNul } from "../db/guards";
+import { isForeignKeyViolation, rejectNul } from "../db/guards";
 import { db } from "../db/prisma";
 import { Prisma, type Message } from "../generated/prisma/client";
 import { DomainError } from "./errors";
 import { countBusinessEvent } from "../observability/metrics";
 import { type MessageKey, type Page, toPage } from "./pagination";
+import { recordingLatest } from "./simulator";
 import { forgetUserIds, userIdsByName } from "./user-ids";
 import type { UserRecord } from "./users";
 
@@ -54,11 +55,6 @@ function userNotFound(): DomainError {
   return new DomainError("USER_NOT_FOUND", "The user does not exist");
 }
 
-/** P2003: the author was deleted between the look-up and the insert. */
-function isForeignKeyViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003";
-}
-
 /** The author's id: the signed-in user's, or the simulator's named user's (remembered per process). */
 async function authorId(author: UserSelector, fresh = false): Promise<number> {
   if ("id" in author) return author.id;
@@ -68,17 +64,37 @@ async function authorId(author: UserSelector, fresh = false): Promise<number> {
 }
 
 /**
+ * The INSERT that also records the simulator's `latest` (lib/domain/simulator.ts). Raw SQL: the
+ * model API cannot put a second table's write into the same statement.
+ */
+async function insertRecordingLatest(authorId: number, text: string, latest: bigint): Promise<Message> {
+  const [message] = await db().$queryRaw<Message[]>`${recordingLatest(latest)}
+    INSERT INTO messages (author_id, text) VALUES (${authorId}::int, ${text})
+    RETURNING id, author_id AS "authorId", text, pub_date AS "pubDate", flagged`;
+  if (message === undefined) throw new Error("INSERT ... RETURNING returned no row");
+  return message;
+}
+
+/**
  * Posts as the given author; the text is stored exactly as given. One INSERT when the author's id is
  * known (a nested `connect` by name would cost a transaction and four more round trips); the foreign
  * key catches an author deleted meanwhile, whose remembered id is then dropped and the name looked
- * up once more. The result carries the author's id; GraphQL loads the author if asked.
+ * up once more. The result carries the author's id; GraphQL loads the author if asked. With
+ * `latest` (the simulator's), the same INSERT records it.
  */
-export async function postMessage(author: UserSelector, text: string): Promise<Message> {
+export async function postMessage(
+  author: UserSelector,
+  text: string,
+  options: { latest?: bigint } = {},
+): Promise<Message> {
   validateMessageText(text);
   for (let attempt = 0; ; attempt++) {
     const id = await authorId(author, attempt > 0);
     try {
-      const message = await db().message.create({ data: { text, authorId: id } });
+      const message =
+        options.latest === undefined
+          ? await db().message.create({ data: { text, authorId: id } })
+          : await insertRecordingLatest(id, text, options.latest);
       countBusinessEvent("message");
       return message;
     } catch (error) {

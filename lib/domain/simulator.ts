@@ -1,9 +1,27 @@
 import { db } from "../db/prisma";
 import { env } from "../runtime/env";
+import { Prisma } from "../generated/prisma/client";
+
+/**
+ * The start of an action's own write statement that also records the simulator's `latest` (a
+ * data-modifying CTE; empty when there is none to record): one statement, one round trip and one
+ * commit per simulator action, and `latest` is exactly as durable as the action. If the action's
+ * write fails, so does the recording; the protocol layer then records it on its own. Raw SQL: the
+ * model API cannot put two tables' writes into one statement.
+ */
+export function recordingLatest(latest: bigint | undefined): Prisma.Sql {
+  if (latest === undefined) return Prisma.empty;
+  return Prisma.sql`WITH recorded_latest AS (
+    INSERT INTO simulator_state (id, latest) VALUES (1, ${latest.toString()}::bigint)
+    ON CONFLICT (id) DO UPDATE SET latest = EXCLUDED.latest)
+  `;
+}
 
 /**
  * The simulator's `latest` action id lives in one database row, so every app instance answers the
- * same. One upsert statement: no read-modify-write race between instances.
+ * same. One upsert statement: no read-modify-write race between instances. This is the recording of
+ * a request that writes nothing else (a read, a refusal, a failed action, a registration); actions
+ * record it inside their own statement (`recordingLatest`).
  *
  * Its commit does not wait for the disk (`synchronous_commit` off for this one transaction): every
  * simulator request records `latest`, and a second flush per request doubled the protocol's latency

@@ -18,7 +18,7 @@ function textField(body: Record<string, unknown>, name: string): string | Respon
 }
 
 /** `POST /register` `{"username", "email", "pwd"}`: 204, or 400 with the reference's message. */
-const register = simRoute({ auth: false }, async ({ request, context, latest }) => {
+const register = simRoute({ auth: false }, async ({ request, context }) => {
   const body = await readJsonObject(request);
   if (!body.ok) return errorResponse(body.status, body.message);
   const username = textField(body.value, "username");
@@ -27,7 +27,7 @@ const register = simRoute({ auth: false }, async ({ request, context, latest }) 
   if (email instanceof Response) return email;
   const password = textField(body.value, "pwd");
   if (password instanceof Response) return password;
-  await runOperationOrThrow(SimRegisterDocument, { username, email, password, ...latest() }, context);
+  await runOperationOrThrow(SimRegisterDocument, { username, email, password }, context);
   return noContent();
 });
 

@@ -10,12 +10,14 @@
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:55432/postgres npm run bench:sim -- \
  *     [--scenario FILE] [--limit N] [--concurrency K (default 8; 0 skips the concurrent run)]
+ *     [--cpu-prof DIR]   (the server's CPU profile, written to DIR when it stops)
  *
  * Without the sample file a generated scenario of the same size is used. Exit status 1 on errors.
  */
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 
 import { tsEntry } from "@/lib/tools/cli/ts-entry";
@@ -56,11 +58,14 @@ function cpuMs(rootPid: number): number {
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-async function startServer(databaseUrl: string): Promise<Served> {
+async function startServer(databaseUrl: string, cpuProfileDir?: string): Promise<Served> {
   const port = await freePort();
   // The server itself is the child (not a tsx wrapper), so the pid we measure is the server's.
   const [command, args] = tsEntry("lib/tools/cli/start.ts");
-  const child = spawn(command, args, {
+  // Node refuses --cpu-prof in NODE_OPTIONS; the profile is written when the server exits.
+  const profile =
+    cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`];
+  const child = spawn(command, [...profile, ...args], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -104,6 +109,7 @@ async function main(): Promise<number> {
       scenario: { type: "string" },
       limit: { type: "string" },
       concurrency: { type: "string", default: "8" },
+      "cpu-prof": { type: "string" },
     },
   });
   const serverUrl = process.env.DATABASE_URL;
@@ -139,7 +145,7 @@ async function main(): Promise<number> {
   };
   let ratio: number | undefined;
   try {
-    const server = await startServer(withDatabase(serverUrl, name));
+    const server = await startServer(withDatabase(serverUrl, name), values["cpu-prof"]);
     const pid = server.child.pid as number;
     let concurrent: Measured | undefined;
     try {
