@@ -12,6 +12,14 @@ export const SESSION_LIFETIME: SessionLifetime = {
   renewAfterSeconds: 24 * 60 * 60,
 };
 
+/** Auth.js's session cookie: `__Secure-` over HTTPS, `.0`, `.1`… when split into chunks. */
+const SESSION_COOKIE = /^(?:__Secure-)?authjs\.session-token(?:\.\d+)?$/;
+
+/** Whether a request with these cookies can have a session at all (no cookie: nobody to look up). */
+export function hasSessionCookie(cookies: readonly { name: string }[]): boolean {
+  return cookies.some(({ name }) => SESSION_COOKIE.test(name));
+}
+
 /**
  * The signed-in user of a request's session cookie, read without next-auth's request context: the
  * live stream is served by the custom server itself (lib/server/http-server.ts), outside Next.js.
