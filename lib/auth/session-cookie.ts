@@ -12,17 +12,11 @@ export const SESSION_LIFETIME: SessionLifetime = {
   renewAfterSeconds: 24 * 60 * 60,
 };
 
-/** Auth.js's session cookie: `__Secure-` over HTTPS, `.0`, `.1`… when split into chunks. */
-const SESSION_COOKIE = /^(?:__Secure-)?authjs\.session-token(?:\.\d+)?$/;
-
-/** Whether a request with these cookies can have a session at all (no cookie: nobody to look up). */
-export function hasSessionCookie(cookies: readonly { name: string }[]): boolean {
-  return cookies.some(({ name }) => SESSION_COOKIE.test(name));
-}
-
 /**
  * The signed-in user of a request's session cookie, read without next-auth's request context: the
- * live stream is served by the custom server itself (lib/server/http-server.ts), outside Next.js.
+ * live stream is served by the custom server itself (lib/server/http-server.ts), outside Next.js, and
+ * pages and routes read the viewer through it too (`currentUser`), sparing the CSRF token and the
+ * re-encrypted cookie that Auth.js's session handling makes on every call.
  * It decides as next-auth's `jwt` callback in ./auth.ts does: the cookie names a session row, and
  * the user comes from the database. The cookie's name follows the scheme the client used, as
  * Auth.js picks it (`__Secure-` over HTTPS, told by `X-Forwarded-Proto`).
