@@ -12,7 +12,7 @@
  * pages served.
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:55432/postgres npm run bench -- pages   (or directly:)
- *   node --import tsx lib/bench/pages.ts [--seconds 4] [--rounds 3] [--concurrency 8] [--actions 2000]
+ *   node --import tsx lib/bench/pages.ts [--seconds 2] [--rounds 6] [--concurrency 8] [--actions 2000]
  *     [--cpu-prof DIR]   (both servers' V8 CPU profiles, written to DIR when they stop)
  *
  * Exit status 1 when a page answered anything but 200.
@@ -133,8 +133,8 @@ async function signIn(url: string): Promise<string> {
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      seconds: { type: "string", default: "4" },
-      rounds: { type: "string", default: "3" },
+      seconds: { type: "string", default: "2" },
+      rounds: { type: "string", default: "6" },
       concurrency: { type: "string", default: "8" },
       actions: { type: "string", default: "2000" },
       "cpu-prof": { type: "string" },
