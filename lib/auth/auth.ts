@@ -1,13 +1,13 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import { endSession, sessionViewer, startSession } from "../domain/sessions";
 import { verifyCredentials, type Role, type Viewer } from "../domain/users";
-import { setRequestUser } from "../observability/http";
 import { logger } from "../observability/logger";
 import { loginThrottle } from "../security/login-throttle";
 import { clientAddress } from "../server/client-address";
 import { authSecret } from "./secret";
-import { SESSION_LIFETIME, SESSION_MAX_AGE_SECONDS } from "./session-cookie";
+import { SESSION_LIFETIME, SESSION_MAX_AGE_SECONDS, viewerFromSessionCookie } from "./session-cookie";
 
 export type { Viewer };
 
@@ -141,8 +141,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
 
 /** The signed-in user, or null. */
 export async function currentUser(): Promise<Viewer | null> {
-  const session = await auth();
-  const viewer = session?.viewer ?? null;
-  if (viewer) setRequestUser(viewer.id);
-  return viewer;
+  // Decided as the jwt callback above decides, without Auth.js's request handling: that makes a
+  // CSRF token and re-encrypts the cookie on every call, which a page or route cannot send anyway.
+  return viewerFromSessionCookie(await headers());
 }

@@ -15,7 +15,9 @@ export const SESSION_LIFETIME: SessionLifetime = {
 
 /**
  * The signed-in user of a request's session cookie, read without next-auth's request context: the
- * live stream is served by the custom server itself (lib/server/http-server.ts), outside Next.js.
+ * live stream is served by the custom server itself (lib/server/http-server.ts), outside Next.js, and
+ * pages and routes read the viewer through it too (`currentUser`), sparing the CSRF token and the
+ * re-encrypted cookie that Auth.js's session handling makes on every call.
  * It decides as next-auth's `jwt` callback in ./auth.ts does: the cookie names a session row, and
  * the user comes from the database. The cookie's name follows the scheme the client used, as
  * Auth.js picks it (`__Secure-` over HTTPS, told by `X-Forwarded-Proto`).

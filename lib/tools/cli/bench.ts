@@ -8,7 +8,8 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from "../../db/throwaw
  * PostgreSQL server: BENCH_DATABASE_URL when set, else a throwaway one started here (the embedded
  * database is for development and would measure PGlite, not the app).
  *   npm run bench                      all of them
- *   npm run bench -- graphql sim       some of them (graphql, sim, import, live, observability, lighthouse)
+ *   npm run bench -- graphql sim       some of them (graphql, sim, import, live, pages, observability,
+ *                                      lighthouse)
  *   npm run bench -- sim --limit 3000  other arguments go to each selected benchmark
  *   npm run bench -- crash db-restart backup   the fault runs at full length (lib/tools/faults/, README
  *                                      "Failures we test"); each starts its own PostgreSQL server
@@ -28,6 +29,7 @@ const BENCHES: {
   { name: "sim", script: "lib/tools/bench/sim.ts", needsDatabase: true },
   { name: "import", script: "lib/tools/bench/import.ts", needsDatabase: true },
   { name: "live", script: "lib/tools/bench/live.ts", needsDatabase: true },
+  { name: "pages", script: "lib/tools/bench/pages.ts", needsDatabase: true },
   {
     name: "observability",
     script: "lib/tools/bench/observability.ts",
