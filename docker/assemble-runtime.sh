@@ -19,7 +19,9 @@ cp -a .next/standalone/. "$out/"
 cp -a .next/static "$out/.next/static"
 if [ -d public ]; then cp -a public "$out/public"; else mkdir -p "$out/public"; fi
 cp -a dist "$out/dist"
-cp -a prisma/migrations "$out/prisma/migrations"
+# Into the folder, not beside it: Next's file tracing may already have copied some of it there.
+mkdir -p "$out/prisma/migrations"
+cp -a prisma/migrations/. "$out/prisma/migrations/"
 cp -a docker/healthcheck.mjs "$out/docker/healthcheck.mjs"
 
 # The importer's SQLite (WebAssembly) is not part of the app, so Next's tracing leaves it out: only the
