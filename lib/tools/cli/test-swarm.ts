@@ -467,14 +467,15 @@ async function appDatabaseRoles(): Promise<string[]> {
 }
 
 async function lostWrites(load: Load): Promise<{ checked: number; lost: string[] }> {
-  const query = psqlQuery;
   // As JSON, so that no text can be mistaken for a separator or changed by the terminal format.
   const rows = JSON.parse(
-    (await query("SELECT coalesce(json_agg(json_build_array(username, id)), '[]') FROM users")).trim(),
+    (await psqlQuery("SELECT coalesce(json_agg(json_build_array(username, id)), '[]') FROM users")).trim(),
   ) as [string, number][];
   const userIds = new Map(rows);
   const messages = JSON.parse(
-    (await query("SELECT coalesce(json_agg(json_build_array(author_id, text)), '[]') FROM messages")).trim(),
+    (
+      await psqlQuery("SELECT coalesce(json_agg(json_build_array(author_id, text)), '[]') FROM messages")
+    ).trim(),
   ) as [number, string][];
   const stored = new Set(messages.map(([author, text]) => `${author}\u0000${text}`));
   const lost: string[] = [];
